@@ -1,0 +1,32 @@
+#pragma once
+/// The default key hash of every core.
+
+#include <cstdint>
+#include <functional>
+#include <type_traits>
+
+namespace purecache {
+
+namespace detail {
+/// 64x64 -> 128-bit multiply, folded: spreads every input bit over the high half, which the
+/// index uses for both the home slot and the 32-bit tag.
+[[nodiscard]] inline std::uint64_t mix64(std::uint64_t x) noexcept {
+  const auto product = static_cast<unsigned __int128>(x) * 0x9E3779B97F4A7C15ULL;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+}  // namespace detail
+
+/// Integers are mixed directly (one multiply); other keys go through std::hash, then mixed,
+/// because std::hash of integers is the identity and of strings may have weak high bits.
+template <class K>
+struct Hash {
+  [[nodiscard]] std::uint64_t operator()(const K& key) const noexcept {
+    if constexpr (std::is_integral_v<K>) {
+      return detail::mix64(static_cast<std::uint64_t>(key));
+    } else {
+      return detail::mix64(static_cast<std::uint64_t>(std::hash<K>{}(key)));
+    }
+  }
+};
+
+}  // namespace purecache

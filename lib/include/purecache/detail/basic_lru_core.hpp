@@ -1,0 +1,159 @@
+#pragma once
+/// The LRU core, with or without per-entry expiry: LRUCore and LRUTTLCore are its two faces.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+#include "purecache/core/core_config.hpp"
+#include "purecache/core/core_stats.hpp"
+#include "purecache/core/hash.hpp"
+#include "purecache/core/time.hpp"
+#include "purecache/detail/config_checks.hpp"
+#include "purecache/detail/entry_table.hpp"
+#include "purecache/detail/linked_order.hpp"
+
+namespace purecache::detail {
+
+struct NoExpiry {};
+
+template <class K, class V, bool kExpiring>
+struct LRUEntry {
+  using Expiry = std::conditional_t<kExpiring, Timestamp, NoExpiry>;
+  K key;
+  V value;
+  std::uint32_t prev;  // towards the most recent; kNil at the head
+  std::uint32_t next;  // towards the least recent; kNil at the tail
+  [[no_unique_address]] Expiry expires_at;  // absent at >= this
+};
+
+/// Bounded least-recently-used cache; with kExpiring, entries also die at set time + ttl.
+/// O(1) expected per operation. A full cache reuses its victim's slab entry in place, so a warm
+/// cache allocates nothing.
+template <class K, class V, bool kExpiring, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
+class BasicLRUCore {
+ public:
+  using key_type = K;
+  using mapped_type = V;
+  static constexpr bool kUsesTime = kExpiring;
+
+  /// Throws ConfigError if capacity is 0, or (expiring) if ttl <= 0.
+  explicit BasicLRUCore(const CoreConfig& config)
+      : capacity_(checked_capacity(config)),
+        default_ttl_(kExpiring ? checked_ttl(config) : Duration{}),
+        table_(capacity_) {}
+
+  /// The value of a live entry, now the most recent; nullptr if absent (or expired, which drops it).
+  const V* get(const K& key, Timestamp now) {
+    const std::uint64_t h = table_.hash(key);
+    const std::uint32_t i = table_.find(key, h);
+    if (i == KeyIndex::kNone) return nullptr;
+    if (is_expired(i, now)) {
+      drop(i, h);
+      ++evictions_.expired;
+      return nullptr;
+    }
+    order_.move_to_front(table_, i);
+    return &table_[i].value;
+  }
+
+  /// Inserts or overwrites `key`, making it the most recent. When full, first evicts the least
+  /// recent entry. Returns true if the key was not live before.
+  bool set(const K& key, V value, Timestamp now, Duration ttl = kDefaultTTL) {
+    const std::uint64_t h = table_.hash(key);
+    std::uint32_t i = table_.find(key, h);
+    bool inserted = false;
+    if (i != KeyIndex::kNone) {
+      if (is_expired(i, now)) {
+        ++evictions_.expired;
+        inserted = true;
+      }
+      table_[i].value = std::move(value);
+      order_.move_to_front(table_, i);
+    } else if (table_.size() == capacity_) {
+      i = order_.tail;
+      if (is_expired(i, now)) {
+        ++evictions_.expired;
+      } else {
+        ++evictions_.capacity;
+      }
+      auto& victim = table_[i];
+      const std::uint64_t old_h = table_.hash(victim.key);
+      victim.key = key;
+      victim.value = std::move(value);
+      table_.rekey(i, old_h, h);
+      order_.move_to_front(table_, i);
+      inserted = true;
+    } else {
+      i = table_.emplace(h, key, std::move(value), kNil, kNil, typename Entry::Expiry{});
+      order_.push_front(table_, i);
+      inserted = true;
+    }
+    if constexpr (kExpiring) table_[i].expires_at = now + (ttl > Duration::zero() ? ttl : default_ttl_);
+    return inserted;
+  }
+
+  /// Removes `key`; true if it was live (an expired entry is dropped and counted as expired).
+  bool erase(const K& key, Timestamp now) {
+    const std::uint64_t h = table_.hash(key);
+    const std::uint32_t i = table_.find(key, h);
+    if (i == KeyIndex::kNone) return false;
+    const bool live = !is_expired(i, now);
+    if (!live) ++evictions_.expired;
+    drop(i, h);
+    return live;
+  }
+
+  /// Drops every expired entry; returns how many. O(size).
+  std::size_t purge(Timestamp now)
+    requires kExpiring
+  {
+    std::size_t dropped = 0;
+    // Walk down so the entry moved into a hole has already been checked.
+    for (std::size_t n = table_.size(); n-- > 0;) {
+      const auto i = static_cast<std::uint32_t>(n);
+      if (!is_expired(i, now)) continue;
+      drop(i, table_.hash(table_[i].key));
+      ++dropped;
+    }
+    evictions_.expired += dropped;
+    return dropped;
+  }
+
+  /// Empties the cache; keeps eviction counters and allocated memory.
+  void clear() noexcept {
+    table_.clear();
+    order_.clear();
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
+  [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
+
+ private:
+  using Entry = LRUEntry<K, V, kExpiring>;
+
+  [[nodiscard]] bool is_expired(std::uint32_t i, [[maybe_unused]] Timestamp now) const noexcept {
+    if constexpr (kExpiring) {
+      return now >= table_[i].expires_at;
+    } else {
+      return false;
+    }
+  }
+
+  void drop(std::uint32_t i, std::uint64_t h) {
+    order_.unlink(table_, i);
+    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) { order_.relocated(table_, from, to); });
+  }
+
+  std::size_t capacity_;   // >= 1
+  Duration default_ttl_;   // > 0 when kExpiring
+  EntryTable<Entry, K, HashFn, KeyEqual> table_;
+  LinkedOrder order_;      // every entry, most recent first
+  EvictionCounts evictions_;
+};
+
+}  // namespace purecache::detail

@@ -5,13 +5,15 @@
 #include <functional>
 #include <type_traits>
 
+#include "purecache/detail/uint128.hpp"
+
 namespace purecache {
 
 namespace detail {
 /// 64x64 -> 128-bit multiply, folded: spreads every input bit over the high half, which the
 /// index uses for both the home slot and the 32-bit tag.
 [[nodiscard]] inline std::uint64_t mix64(std::uint64_t x) noexcept {
-  const auto product = static_cast<unsigned __int128>(x) * 0x9E3779B97F4A7C15ULL;
+  const auto product = static_cast<Uint128>(x) * 0x9E3779B97F4A7C15ULL;
   return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
 }
 }  // namespace detail

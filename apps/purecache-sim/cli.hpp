@@ -1,0 +1,60 @@
+#pragma once
+/// purecache-sim's command line: parsing into configs, and the in-process entry point.
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace purecache::sim {
+
+/// Exit codes, also listed by --help and in README.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternalError = 1;  // a bug or resource failure: anything unexpected
+inline constexpr int kExitBadInput = 2;       // bad usage, configuration or trace
+
+/// A replay as the command line asked for it, before validation against the trace.
+struct SimConfig {
+  std::string policy = "lru";
+  std::string trace;
+  std::string format = "auto";
+  std::string capacity = "10%";         // entries, or a percentage of the trace's distinct keys
+  std::optional<double> ttl_seconds;    // default TTL for requests without their own
+  std::string csv_columns;              // "key=lbn,timestamp=time"
+  std::uint64_t warmup = 0;
+  std::string output;                   // empty: stdout
+  bool jsonl = false;                   // one line; appended to --output
+  bool progress = true;
+  bool demand_fill = true;
+  double rate = 1000;                   // synthetic requests per second for traces without time
+  std::string on_error = "fail";        // fail | skip
+};
+
+/// `purecache-sim gen ...`.
+struct GenConfig {
+  std::string kind;
+  std::uint64_t keys = 0;
+  std::uint64_t requests = 0;
+  double alpha = 0.99;
+  std::uint64_t seed = 0;
+  std::string format = "text";
+  std::string output;
+};
+
+/// Where run_cli writes, and whether each stream is a terminal (pretty JSON, progress bar).
+struct CliStreams {
+  std::ostream& out;
+  std::ostream& err;
+  bool out_is_terminal = false;
+  bool err_is_terminal = false;
+};
+
+/// Runs purecache-sim with `args` (program name excluded). Writes the report or help to
+/// streams.out and diagnostics to streams.err; returns an exit code above. Never throws.
+[[nodiscard]] int run_cli(const std::vector<std::string>& args, const CliStreams& streams);
+
+/// Convenience for tests: neither stream is a terminal.
+[[nodiscard]] int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace purecache::sim

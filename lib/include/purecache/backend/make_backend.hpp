@@ -1,0 +1,23 @@
+#pragma once
+/// Builds a backend by kind: the one-line way to swap a Cache's policy.
+
+#include <memory>
+
+#include "purecache/backend/backend_kind.hpp"
+#include "purecache/backend/ibackend.hpp"
+#include "purecache/backend/locked_backend.hpp"
+#include "purecache/core/core_config.hpp"
+
+namespace purecache {
+
+/// A heap-allocated LockedBackend of `kind` for keys K and values V. Throws ConfigError if
+/// `config` does not suit the kind (capacity 0 for bounded kinds, ttl <= 0 for expiring ones).
+template <class K, class V, class Policy = DefaultBackendPolicy>
+[[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(BackendKind kind, const CoreConfig& config,
+                                                           typename Policy::Clock clock = {}) {
+  return with_core_type<K, V>(kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
+    return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock));
+  });
+}
+
+}  // namespace purecache

@@ -1,0 +1,149 @@
+#pragma once
+/// The facade applications use: a backend plus everything that is not eviction policy.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "purecache/async/task.hpp"
+#include "purecache/backend/ibackend.hpp"
+#include "purecache/core/time.hpp"
+#include "purecache/error.hpp"
+
+namespace purecache {
+
+enum class CacheOp { get, set, erase, clear };
+
+/// What the observer hears after each operation. `key` is the caller's key (before namespacing),
+/// null for clear. `hit` is: get found the key / set inserted a new key / erase removed one.
+template <class K>
+struct CacheEvent {
+  CacheOp op;
+  const K* key;
+  bool hit;
+};
+
+/// Operation counts since construction; hits + misses = gets.
+struct CacheCounters {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t sets = 0;
+  std::uint64_t erases = 0;
+};
+
+template <class K>
+struct CacheOptions {
+  /// Prefix joined to every key before it reaches the backend, so caches can share a backend
+  /// without colliding. Only for std::string keys; costs one string build per operation.
+  std::string key_namespace;
+  /// Called after each operation completes, on the thread that completed it. Must be thread-safe
+  /// if the cache is used from several threads.
+  std::function<void(const CacheEvent<K>&)> observer;
+};
+
+/// Owns one backend and forwards the get / set / erase / clear protocol to it. Swapping policy is
+/// one line: `Cache<K, V> cache(make_backend<K, V>(BackendKind::lfu, {.capacity = 1000}));`.
+/// Thread-safe when its backend is (every shipped backend is); counters are relaxed atomics.
+template <class K, class V>
+class Cache {
+ public:
+  /// Throws ConfigError if `backend` is null or a namespace is given for non-string keys.
+  explicit Cache(std::unique_ptr<IBackend<K, V>> backend, CacheOptions<K> options = {})
+      : backend_(std::move(backend)), options_(std::move(options)) {
+    if (!backend_) throw ConfigError("backend must not be null");
+    if constexpr (!std::is_same_v<K, std::string>) {
+      if (!options_.key_namespace.empty()) {
+        throw ConfigError("key_namespace requires std::string keys, got '" + options_.key_namespace + "'");
+      }
+    }
+  }
+
+  /// The live value of `key`, or nullopt. Counts a hit or a miss.
+  Task<std::optional<V>> get(const K& key) {
+    std::optional<V> value;
+    if (namespaced()) {
+      const K full = with_namespace(key);
+      value = co_await backend_->get(full);
+    } else {
+      value = co_await backend_->get(key);
+    }
+    (value ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed);
+    notify(CacheOp::get, &key, value.has_value());
+    co_return value;
+  }
+
+  /// Inserts or overwrites; ttl == kDefaultTTL uses the backend's default. True if `key` was new.
+  Task<bool> set(const K& key, V value, Duration ttl = kDefaultTTL) {
+    bool inserted = false;
+    if (namespaced()) {
+      const K full = with_namespace(key);
+      inserted = co_await backend_->set(full, std::move(value), ttl);
+    } else {
+      inserted = co_await backend_->set(key, std::move(value), ttl);
+    }
+    sets_.fetch_add(1, std::memory_order_relaxed);
+    notify(CacheOp::set, &key, inserted);
+    co_return inserted;
+  }
+
+  /// Removes `key`; true if it was live.
+  Task<bool> erase(const K& key) {
+    bool erased = false;
+    if (namespaced()) {
+      const K full = with_namespace(key);
+      erased = co_await backend_->erase(full);
+    } else {
+      erased = co_await backend_->erase(key);
+    }
+    erases_.fetch_add(1, std::memory_order_relaxed);
+    notify(CacheOp::erase, &key, erased);
+    co_return erased;
+  }
+
+  /// Removes every entry of the backend (namespaces are not selective).
+  Task<void> clear() {
+    co_await backend_->clear();
+    notify(CacheOp::clear, nullptr, false);
+  }
+
+  [[nodiscard]] CacheCounters counters() const noexcept {
+    return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
+            sets_.load(std::memory_order_relaxed), erases_.load(std::memory_order_relaxed)};
+  }
+
+  /// The backend, for stats(), size() and purge().
+  [[nodiscard]] IBackend<K, V>& backend() noexcept { return *backend_; }
+
+ private:
+  [[nodiscard]] bool namespaced() const noexcept {
+    if constexpr (std::is_same_v<K, std::string>) {
+      return !options_.key_namespace.empty();
+    } else {
+      return false;
+    }
+  }
+  [[nodiscard]] K with_namespace(const K& key) const {
+    if constexpr (std::is_same_v<K, std::string>) {
+      return options_.key_namespace + key;
+    } else {
+      return key;
+    }
+  }
+  void notify(CacheOp op, const K* key, bool hit) const {
+    if (options_.observer) options_.observer(CacheEvent<K>{op, key, hit});
+  }
+
+  std::unique_ptr<IBackend<K, V>> backend_;  // never null
+  CacheOptions<K> options_;                  // fixed after construction
+  std::atomic<std::uint64_t> hits_{0};
+  std::atomic<std::uint64_t> misses_{0};
+  std::atomic<std::uint64_t> sets_{0};
+  std::atomic<std::uint64_t> erases_{0};
+};
+
+}  // namespace purecache

@@ -1,0 +1,34 @@
+#include "purecache/backend/backend_kind.hpp"
+
+#include <string>
+
+#include "purecache/error.hpp"
+
+namespace purecache {
+
+const BackendKindInfo& info(BackendKind kind) noexcept {
+  for (const auto& row : kBackendKinds) {
+    if (row.kind == kind) return row;
+  }
+  std::abort();  // every enumerator has a row
+}
+
+std::string_view to_string(BackendKind kind) noexcept { return info(kind).name; }
+
+std::string backend_kind_names() {
+  std::string names;
+  for (const auto& row : kBackendKinds) {
+    if (!names.empty()) names += ", ";
+    names += row.name;
+  }
+  return names;
+}
+
+BackendKind parse_backend_kind(std::string_view name) {
+  for (const auto& row : kBackendKinds) {
+    if (row.name == name) return row.kind;
+  }
+  detail::throw_config_error("policy", "'" + std::string(name) + "'", "must be one of " + backend_kind_names());
+}
+
+}  // namespace purecache

@@ -1,0 +1,133 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "purecache/async/sync_wait.hpp"
+#include "purecache/backend/backends.hpp"
+#include "purecache/backend/locked_backend.hpp"
+#include "purecache/backend/make_backend.hpp"
+#include "purecache/error.hpp"
+
+using namespace purecache;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct VirtualTimePolicy {
+  using Clock = VirtualClock;
+  using Mutex = AsyncMutex;
+  using HoldTimer = NoHoldTimer;
+};
+
+// Counts lock holds, to prove every operation takes the lock.
+struct CountingHoldTimer {
+  struct Mark {};
+  int* starts;
+  int* stops;
+  [[nodiscard]] Mark start() const noexcept {
+    ++*starts;
+    return {};
+  }
+  void stop(Mark /*unused*/) const noexcept { ++*stops; }
+};
+
+struct CountingPolicy {
+  using Clock = SteadyClock;
+  using Mutex = LocalAsyncMutex;
+  using HoldTimer = CountingHoldTimer;
+};
+
+}  // namespace
+
+TEST_CASE("an LRU backend evicts the least recently used key through the coroutine path", "[backend]") {
+  LRUBackend<std::uint64_t, std::uint64_t> backend(CoreConfig{.capacity = 2});
+  CHECK(sync_wait(backend.set(1, 10)));
+  CHECK(sync_wait(backend.set(2, 20)));
+  CHECK(sync_wait(backend.get(1)) == std::optional<std::uint64_t>(10));
+  CHECK(sync_wait(backend.set(3, 30)));
+  CHECK_FALSE(sync_wait(backend.get(2)).has_value());
+  CHECK(sync_wait(backend.size()) == 2);
+  const BackendStats stats = sync_wait(backend.stats());
+  CHECK(stats.capacity == 2);
+  CHECK(stats.evictions.capacity == 1);
+  CHECK(stats.memory.current_bytes > 0);
+}
+
+TEST_CASE("an LFU backend keeps the frequently read key", "[backend]") {
+  LFUBackend<std::string, std::string> backend(CoreConfig{.capacity = 2});
+  CHECK(sync_wait(backend.set("hot", "h")));
+  CHECK(sync_wait(backend.set("cold", "c")));
+  CHECK(sync_wait(backend.get("hot")) == std::optional<std::string>("h"));
+  CHECK(sync_wait(backend.set("new", "n")));
+  CHECK_FALSE(sync_wait(backend.get("cold")).has_value());
+  CHECK(sync_wait(backend.get("hot")).has_value());
+}
+
+TEST_CASE("a TTL backend expires entries on its virtual clock", "[backend][ttl]") {
+  VirtualClock clock;
+  LockedBackend<TTLCore<std::string, int>, VirtualTimePolicy> backend(CoreConfig{.ttl = 10s}, clock);
+  CHECK(sync_wait(backend.set("a", 1)));
+  CHECK(sync_wait(backend.set("b", 2, 30s)));
+  clock.advance(10s - 1ns);
+  CHECK(sync_wait(backend.get("a")) == std::optional<int>(1));
+  clock.advance(1ns);
+  CHECK_FALSE(sync_wait(backend.get("a")).has_value());
+  CHECK(sync_wait(backend.get("b")) == std::optional<int>(2));
+  clock.advance(20s);
+  CHECK(sync_wait(backend.purge()) == 1);
+  CHECK(sync_wait(backend.size()) == 0);
+  CHECK(sync_wait(backend.stats()).evictions.expired == 2);
+}
+
+TEST_CASE("purge is a no-op on backends without expiry", "[backend]") {
+  LRUBackend<int, int> backend(CoreConfig{.capacity = 4});
+  CHECK(sync_wait(backend.set(1, 1)));
+  CHECK(sync_wait(backend.purge()) == 0);
+  CHECK(sync_wait(backend.size()) == 1);
+}
+
+TEST_CASE("every operation of a backend holds its lock, get included", "[backend]") {
+  int starts = 0;
+  int stops = 0;
+  LockedBackend<LRUCore<int, int>, CountingPolicy> backend(CoreConfig{.capacity = 2}, SteadyClock{},
+                                                           CountingHoldTimer{&starts, &stops});
+  CHECK(sync_wait(backend.set(1, 1)));
+  CHECK(sync_wait(backend.get(1)).has_value());
+  CHECK_FALSE(sync_wait(backend.get(2)).has_value());
+  CHECK(sync_wait(backend.erase(1)));
+  sync_wait(backend.clear());
+  CHECK(starts == 5);
+  CHECK(stops == 5);
+}
+
+TEST_CASE("make_backend builds every registered kind and rejects bad configs", "[backend]") {
+  for (const auto& row : kBackendKinds) {
+    INFO(row.name);
+    auto backend = make_backend<std::string, std::vector<int>>(row.kind, CoreConfig{.capacity = 3, .ttl = 1h});
+    CHECK(sync_wait(backend->set("k", std::vector<int>{1, 2, 3})));
+    CHECK(sync_wait(backend->get("k")) == std::optional<std::vector<int>>(std::vector<int>{1, 2, 3}));
+    CHECK(sync_wait(backend->erase("k")));
+    CHECK_FALSE(sync_wait(backend->erase("k")));
+    CHECK(sync_wait(backend->stats()).capacity == (row.bounded ? 3U : 0U));
+  }
+  CHECK_THROWS_AS(make_backend<int, int>(BackendKind::lru, CoreConfig{.capacity = 0}), ConfigError);
+  CHECK_THROWS_WITH(make_backend<int, int>(BackendKind::lfu, CoreConfig{.capacity = 0}),
+                    "capacity must be >= 1, got 0");
+  CHECK_THROWS_WITH(make_backend<int, int>(BackendKind::ttl, CoreConfig{.ttl = -5ns}),
+                    "ttl must be > 0 ns, got -5 ns");
+  CHECK_THROWS_WITH(make_backend<int, int>(BackendKind::lru_ttl, CoreConfig{.capacity = 1}),
+                    "ttl must be > 0 ns, got 0 ns");
+}
+
+TEST_CASE("backend kinds parse from their CLI words and reject unknown ones", "[backend]") {
+  CHECK(parse_backend_kind("lru") == BackendKind::lru);
+  CHECK(parse_backend_kind("lfu") == BackendKind::lfu);
+  CHECK(parse_backend_kind("ttl") == BackendKind::ttl);
+  CHECK(parse_backend_kind("lru-ttl") == BackendKind::lru_ttl);
+  CHECK(to_string(BackendKind::lru_ttl) == "lru-ttl");
+  CHECK_THROWS_AS(parse_backend_kind("arc"), ConfigError);
+  CHECK_THROWS_WITH(parse_backend_kind("arc"), "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
+}

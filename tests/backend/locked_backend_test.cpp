@@ -113,12 +113,12 @@ TEST_CASE("make_backend builds every registered kind and rejects bad configs", "
     CHECK_FALSE(sync_wait(backend->erase("k")));
     CHECK(sync_wait(backend->stats()).capacity == (row.bounded ? 3U : 0U));
   }
-  CHECK_THROWS_AS(make_backend<int, int>(BackendKind::lru, CoreConfig{.capacity = 0}), ConfigError);
-  CHECK_THROWS_WITH(make_backend<int, int>(BackendKind::lfu, CoreConfig{.capacity = 0}),
+  CHECK_THROWS_AS((make_backend<int, int>(BackendKind::lru, CoreConfig{.capacity = 0})), ConfigError);
+  CHECK_THROWS_WITH((make_backend<int, int>(BackendKind::lfu, CoreConfig{.capacity = 0})),
                     "capacity must be >= 1, got 0");
-  CHECK_THROWS_WITH(make_backend<int, int>(BackendKind::ttl, CoreConfig{.ttl = -5ns}),
+  CHECK_THROWS_WITH((make_backend<int, int>(BackendKind::ttl, CoreConfig{.ttl = -5ns})),
                     "ttl must be > 0 ns, got -5 ns");
-  CHECK_THROWS_WITH(make_backend<int, int>(BackendKind::lru_ttl, CoreConfig{.capacity = 1}),
+  CHECK_THROWS_WITH((make_backend<int, int>(BackendKind::lru_ttl, CoreConfig{.capacity = 1})),
                     "ttl must be > 0 ns, got 0 ns");
 }
 

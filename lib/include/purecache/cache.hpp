@@ -40,10 +40,10 @@ template <class K>
 struct CacheOptions {
   /// Prefix joined to every key before it reaches the backend, so caches can share a backend
   /// without colliding. Only for std::string keys; costs one string build per operation.
-  std::string key_namespace;
+  std::string key_namespace{};
   /// Called after each operation completes, on the thread that completed it. Must be thread-safe
   /// if the cache is used from several threads.
-  std::function<void(const CacheEvent<K>&)> observer;
+  std::function<void(const CacheEvent<K>&)> observer{};
 };
 
 /// Owns one backend and forwards the get / set / erase / clear protocol to it. Swapping policy is

@@ -41,7 +41,8 @@ struct ReplayResult {
   EvictionCounts evictions;        // during the counted part
   MemoryUsage memory;              // of the backend's core, whole run
   std::size_t final_size = 0;      // entries held at the end
-  LatencyHistogram lock_hold_ns;   // every lock hold of the counted part, in nanoseconds
+  LatencyHistogram lock_hold_ns;   // lock holds of the counted part, in nanoseconds
+  std::uint32_t lock_hold_sampled_every = 1;  // one hold in this many was timed
   double wall_seconds = 0;         // whole replay, reading and warm-up included
 };
 

@@ -1,0 +1,173 @@
+#pragma once
+/// Key interners: map trace keys (strings or 64-bit ids) to dense KeyIds 0, 1, 2, ...
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "purecache/error.hpp"
+#include "purecache/trace/request.hpp"
+
+namespace purecache {
+
+/// Most distinct keys an interner can hold: ids 0 .. 2^32-2, so `id + 1` fits a 32-bit slot.
+inline constexpr std::size_t kMaxKeyCount = 0xFFFF'FFFFu;
+
+/// Thrown by an interner asked to add a key beyond its limit. The trace reader turns it into a
+/// TraceError at the offending line or record.
+class KeyLimitError : public Error {
+ public:
+  explicit KeyLimitError(std::size_t limit);
+  /// The limit that was hit.
+  [[nodiscard]] std::size_t limit() const noexcept { return limit_; }
+
+ private:
+  std::size_t limit_;  // max_keys of the interner that threw
+};
+
+namespace detail {
+/// Murmur3's 64-bit finaliser: every input bit affects every output bit, so the top bits can
+/// index a power-of-two table.
+[[nodiscard]] constexpr std::uint64_t interner_mix(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+/// Hash of a byte string, 8 bytes per step; good enough for open addressing, not for adversaries.
+[[nodiscard]] inline std::uint64_t interner_hash(const char* data, std::size_t size) noexcept {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = 0x243F6A8885A308D3ULL ^ (size * kMul);
+  while (size >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data, 8);
+    h = std::rotl((h ^ word) * kMul, 29);
+    data += 8;
+    size -= 8;
+  }
+  if (size > 0) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, data, size);
+    h = (h ^ word) * kMul;
+  }
+  return interner_mix(h);
+}
+
+[[noreturn]] void throw_key_limit(std::size_t limit);
+void check_max_keys(std::size_t max_keys);
+}  // namespace detail
+
+/// Interns string keys. Lookup takes a string_view and allocates nothing for a known key; a new
+/// key's bytes are copied once into an arena of large blocks. Open addressing with linear probing.
+/// Memory: about 16 bytes per key + 8 bytes per slot (load <= 3/4) + the key bytes.
+class StringKeyInterner {
+ public:
+  /// max_keys in [1, kMaxKeyCount], else ConfigError.
+  explicit StringKeyInterner(std::size_t max_keys = kMaxKeyCount);
+
+  /// Id of `key`, adding it as id size() if new. Amortised O(1); throws KeyLimitError if new
+  /// and size() == max_keys.
+  [[nodiscard]] KeyId intern(std::string_view key) {
+    const std::uint64_t h = detail::interner_hash(key.data(), key.size());
+    const auto tag = static_cast<std::uint32_t>(h);
+    std::size_t index = static_cast<std::size_t>(h >> shift_);
+    for (;;) {
+      const std::uint64_t slot = slots_[index];
+      if (slot == 0) {
+        return insert(key, index, tag);
+      }
+      if (static_cast<std::uint32_t>(slot >> 32) == tag) {
+        const KeyId id = static_cast<KeyId>(slot) - 1;
+        const Stored& stored = keys_[id];
+        if (stored.size == key.size() && std::memcmp(stored.data, key.data(), key.size()) == 0) {
+          return id;
+        }
+      }
+      index = (index + 1) & mask_;
+    }
+  }
+
+  /// The key interned as `id` (id < size()); valid as long as the interner.
+  [[nodiscard]] std::string_view key(KeyId id) const noexcept {
+    return {keys_[id].data, keys_[id].size};
+  }
+  /// Number of distinct keys interned.
+  [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
+  /// Bytes held by the table, the id index and the arena.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+ private:
+  struct Stored {
+    const char* data;    // into an arena block
+    std::uint32_t size;  // bytes
+  };
+
+  KeyId insert(std::string_view key, std::size_t index, std::uint32_t tag);
+  void grow();
+  const char* store(std::string_view key);
+
+  std::vector<std::uint64_t> slots_;  // (hash tag << 32) | (id + 1); 0 = empty; size is 2^k
+  std::size_t mask_ = 0;              // slots_.size() - 1
+  unsigned shift_ = 64;               // 64 - log2(slots_.size()): top hash bits index the table
+  std::vector<Stored> keys_;          // by id, dense
+  std::vector<std::unique_ptr<char[]>> blocks_;  // arena: never moved, so Stored::data stays valid
+  std::size_t block_bytes_ = 0;       // total capacity of blocks_
+  char* free_ = nullptr;              // next free byte of the last block
+  std::size_t free_size_ = 0;         // bytes left in the last block
+  std::size_t max_keys_;              // size() never exceeds it
+};
+
+/// Interns 64-bit object ids (binary traces). Same contract as StringKeyInterner.
+/// Memory: 8 bytes per key + 16 bytes per slot (load <= 3/4).
+class IdKeyInterner {
+ public:
+  /// max_keys in [1, kMaxKeyCount], else ConfigError.
+  explicit IdKeyInterner(std::size_t max_keys = kMaxKeyCount);
+
+  /// Id of `key`, adding it as id size() if new. Amortised O(1); throws KeyLimitError if new
+  /// and size() == max_keys.
+  [[nodiscard]] KeyId intern(std::uint64_t key) {
+    std::size_t index = static_cast<std::size_t>(detail::interner_mix(key) >> shift_);
+    for (;;) {
+      const Slot& slot = slots_[index];
+      if (slot.id_plus_one == 0) {
+        return insert(key, index);
+      }
+      if (slot.key == key) {
+        return slot.id_plus_one - 1;
+      }
+      index = (index + 1) & mask_;
+    }
+  }
+
+  /// The key interned as `id` (id < size()).
+  [[nodiscard]] std::uint64_t key(KeyId id) const noexcept { return keys_[id]; }
+  /// Number of distinct keys interned.
+  [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
+  /// Bytes held by the table and the id index.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+ private:
+  struct Slot {
+    std::uint64_t key;          // valid when id_plus_one != 0
+    std::uint32_t id_plus_one;  // 0 = empty
+  };
+
+  KeyId insert(std::uint64_t key, std::size_t index);
+  void grow();
+
+  std::vector<Slot> slots_;         // size is 2^k
+  std::size_t mask_ = 0;            // slots_.size() - 1
+  unsigned shift_ = 64;             // 64 - log2(slots_.size())
+  std::vector<std::uint64_t> keys_; // by id, dense
+  std::size_t max_keys_;            // size() never exceeds it
+};
+
+}  // namespace purecache

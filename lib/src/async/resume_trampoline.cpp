@@ -1,0 +1,41 @@
+#include "purecache/async/resume_trampoline.hpp"
+
+namespace purecache::detail {
+
+namespace {
+
+struct Trampoline {
+  bool running;       // an outer resume_trampolined is on this thread's stack
+  ResumeNode* head;   // oldest queued node, resumed next
+  ResumeNode* tail;   // newest queued node; null iff head is null
+};
+
+constinit thread_local Trampoline tls_trampoline{};
+
+}  // namespace
+
+void resume_trampolined(ResumeNode& node) noexcept {
+  Trampoline& trampoline = tls_trampoline;
+  if (trampoline.running) {
+    node.next_ = nullptr;
+    if (trampoline.tail != nullptr) {
+      trampoline.tail->next_ = &node;
+    } else {
+      trampoline.head = &node;
+    }
+    trampoline.tail = &node;
+    return;
+  }
+  trampoline.running = true;
+  // The node lives in the coroutine's frame: read what we need before resuming it, since the
+  // frame may be gone when resume() returns.
+  node.handle_.resume();
+  while (ResumeNode* next = trampoline.head) {
+    trampoline.head = next->next_;
+    if (trampoline.head == nullptr) trampoline.tail = nullptr;
+    next->handle_.resume();
+  }
+  trampoline.running = false;
+}
+
+}  // namespace purecache::detail

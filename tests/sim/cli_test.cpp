@@ -1,0 +1,211 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "purecache-sim/cli.hpp"
+#include "support/json_schema.hpp"
+
+using purecache::sim::run_cli;
+
+namespace {
+
+const std::string kData = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/";
+const std::string kGolden = kData + "golden/";
+
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Run sim(const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+nlohmann::json report(const std::vector<std::string>& args) {
+  const Run run = sim(args);
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  REQUIRE(run.err.empty());
+  return nlohmann::json::parse(run.out);
+}
+
+// A bad-input run: exit 2, nothing on stdout, exactly one line on stderr.
+void check_rejected(const std::vector<std::string>& args, const std::string& message) {
+  const Run run = sim(args);
+  CHECK(run.code == 2);
+  CHECK(run.out.empty());
+  CHECK(run.err == "purecache-sim: error: " + message + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][golden]") {
+  // Worked by hand in docs/replay-semantics.md terms, capacity 2:
+  // LRU hits a(3), a(8): 2 hits, 6 misses, 4 evictions.
+  // LFU keeps a (frequency 2+) and evicts b, c, b: 3 hits (a at 3, 6, 8), 5 misses, 3 evictions.
+  // TTL with a long TTL never forgets: 4 first-access misses, 4 hits.
+  struct Expected {
+    std::string policy;
+    int hits;
+    int misses;
+    int evictions;
+  };
+  const std::vector<Expected> expectations{
+      {"lru", 2, 6, 4}, {"lfu", 3, 5, 3}, {"ttl", 4, 4, 0}, {"lru-ttl", 2, 6, 4}};
+  const std::vector<std::string> files{"abacbada.txt", "abacbada.csv", "abacbada.oracleGeneral.bin",
+                                       "abacbada.twitter.csv"};
+  for (const auto& file : files) {
+    for (const auto& e : expectations) {
+      INFO(file << " " << e.policy);
+      const auto r = report({"--policy", e.policy, "--capacity", "2", "--ttl", "3600", "--trace", kGolden + file});
+      CHECK(r["requests"] == 8);
+      CHECK(r["gets"] == 8);
+      CHECK(r["hits"] == e.hits);
+      CHECK(r["misses"] == e.misses);
+      CHECK(r["fills"] == e.misses);
+      CHECK(r["evictions"]["capacity"] == e.evictions);
+      CHECK(r["evictions"]["expired"] == 0);
+      CHECK(r["trace"]["distinct_keys"] == 4);
+      CHECK(r["hit_ratio"].get<double>() == Approx(e.hits / 8.0));
+    }
+  }
+}
+
+TEST_CASE("golden: entries expire at exactly set time + ttl on the trace's clock", "[sim][golden][ttl]") {
+  // ttl 10, trace times 0 a, 5 a, 9 b, 10 a, 15 b, 19 b, 25 a:
+  // ttl:     a miss, a hit, b miss, a miss (expired at 10), b hit, b miss (expired at 19), a miss.
+  // lru-ttl (capacity 1): a miss, a hit, b miss (evicts live a), a miss (evicts live b),
+  //          b miss (evicts live a), b hit, a miss (evicts b, expired at 25).
+  const std::string trace = kGolden + "ttl_timeline.csv";
+  const auto ttl = report({"--policy", "ttl", "--ttl", "10", "--trace", trace});
+  CHECK(ttl["hits"] == 2);
+  CHECK(ttl["misses"] == 5);
+  CHECK(ttl["evictions"]["expired"] == 3);
+  CHECK(ttl["evictions"]["capacity"] == 0);
+  CHECK(ttl["policy"]["capacity"].is_null());
+  CHECK(ttl["replay"]["clock"] == "trace");
+
+  const auto lru_ttl = report({"--policy", "lru-ttl", "--capacity", "1", "--ttl", "10", "--trace", trace});
+  CHECK(lru_ttl["hits"] == 2);
+  CHECK(lru_ttl["misses"] == 5);
+  CHECK(lru_ttl["evictions"]["capacity"] == 3);
+  CHECK(lru_ttl["evictions"]["expired"] == 1);
+}
+
+TEST_CASE("the synthetic clock advances 1/rate seconds per request", "[sim][golden][ttl]") {
+  // a b a c b a d a at 1 request per second with ttl 2 s: every repeat is >= 2 s later, so
+  // nothing ever hits.
+  const auto slow = report({"--policy", "ttl", "--ttl", "2", "--rate", "1", "--trace", kGolden + "abacbada.txt"});
+  CHECK(slow["hits"] == 0);
+  CHECK(slow["replay"]["clock"] == "synthetic");
+  // At 1000 requests per second the same TTL outlives the whole trace.
+  const auto fast = report({"--policy", "ttl", "--ttl", "2", "--trace", kGolden + "abacbada.txt"});
+  CHECK(fast["hits"] == 4);
+}
+
+TEST_CASE("warm-up requests are replayed but not counted", "[sim][golden]") {
+  // LRU capacity 2, first 3 requests (a b a) as warm-up: then c miss, b miss, a miss, d miss, a hit.
+  const auto r = report({"--policy", "lru", "--capacity", "2", "--warmup", "3", "--trace", kGolden + "abacbada.txt"});
+  CHECK(r["requests"] == 5);
+  CHECK(r["hits"] == 1);
+  CHECK(r["misses"] == 4);
+  CHECK(r["evictions"]["capacity"] == 4);
+  CHECK(r["replay"]["warmup_requests"] == 3);
+  CHECK(r["trace"]["requests"] == 8);
+}
+
+TEST_CASE("without demand fill nothing is ever inserted", "[sim][golden]") {
+  const auto r = report({"--policy", "lru", "--capacity", "2", "--no-fill", "--trace", kGolden + "abacbada.txt"});
+  CHECK(r["hits"] == 0);
+  CHECK(r["fills"] == 0);
+  CHECK(r["memory"]["entries"] == 0);
+}
+
+TEST_CASE("a percentage capacity is a share of the distinct keys", "[sim]") {
+  // 4 distinct keys: 50% is 2 entries, and 1% rounds down to the minimum of 1.
+  CHECK(report({"--capacity", "50%", "--trace", kGolden + "abacbada.txt"})["policy"]["capacity"] == 2);
+  CHECK(report({"--capacity", "1%", "--trace", kGolden + "abacbada.txt"})["policy"]["capacity"] == 1);
+}
+
+TEST_CASE("the report validates against the documented schema", "[sim][report]") {
+  std::ifstream file(std::string(PURECACHE_SOURCE_DIR) + "/docs/report-schema.json");
+  const auto schema = nlohmann::json::parse(file);
+  for (const std::string policy : {"lru", "lfu", "ttl", "lru-ttl"}) {
+    INFO(policy);
+    const auto r = report({"--policy", policy, "--ttl", "5", "--trace", kGolden + "abacbada.oracleGeneral.bin"});
+    CHECK(purecache::test::schema_violation(r, schema) == "");
+  }
+  auto broken = report({"--trace", kGolden + "abacbada.txt"});
+  broken.erase("hits");
+  CHECK(purecache::test::schema_violation(broken, schema) == "$: missing hits");
+}
+
+TEST_CASE("identical input gives identical counts", "[sim]") {
+  const std::string trace = std::string(PURECACHE_SOURCE_DIR) + "/traces/zipf.txt";
+  auto first = report({"--policy", "lfu", "--trace", trace});
+  auto second = report({"--policy", "lfu", "--trace", trace});
+  for (auto* r : {&first, &second}) {
+    r->erase("lock_hold_ns");
+    r->erase("throughput");
+    (*r)["memory"].erase("peak_rss_bytes");
+  }
+  CHECK(first == second);
+}
+
+TEST_CASE("--output writes the report to a file and --jsonl appends lines", "[sim]") {
+  const auto path = std::filesystem::temp_directory_path() / "purecache_cli_output_test.jsonl";
+  std::filesystem::remove(path);
+  for (int i = 0; i < 2; ++i) {
+    const Run run = sim({"--jsonl", "--output", path.string(), "--trace", kGolden + "abacbada.txt"});
+    CHECK(run.code == 0);
+    CHECK(run.out.empty());
+  }
+  std::ifstream file(path);
+  std::string line;
+  int lines = 0;
+  while (std::getline(file, line)) {
+    CHECK(nlohmann::json::parse(line)["complete"] == true);
+    ++lines;
+  }
+  CHECK(lines == 2);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("help and version go to stdout and exit 0", "[sim]") {
+  const Run help = sim({"--help"});
+  CHECK(help.code == 0);
+  CHECK_THAT(help.out, Catch::Contains("Examples:") && Catch::Contains("Exit codes:") &&
+                           Catch::Contains("lru-ttl"));
+  const Run version = sim({"--version"});
+  CHECK(version.code == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("purecache-sim "));
+}
+
+TEST_CASE("bad input: a clear one-line error, exit 2, nothing on stdout", "[sim][errors]") {
+  const std::string good = kGolden + "abacbada.txt";
+  check_rejected({"--policy", "arc", "--trace", good}, "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
+  check_rejected({"--format", "xml", "--trace", good},
+                 "format must be one of auto, text, csv, oracle-general, twitter, got 'xml'");
+  check_rejected({"--capacity", "0", "--trace", good}, "capacity must be >= 1, got '0'");
+  check_rejected({"--capacity", "lots", "--trace", good},
+                 "capacity must be a positive number of entries or a percentage like 10%, got 'lots'");
+  check_rejected({"--capacity", "150%", "--trace", good}, "capacity percentage must be in (0, 100], got '150%'");
+  check_rejected({"--policy", "ttl", "--trace", good},
+                 "policy 'ttl' needs --ttl SECONDS, the TTL of requests without their own");
+  check_rejected({"--on-error", "ignore", "--trace", good}, "on-error must be fail or skip, got 'ignore'");
+  check_rejected({"--trace", kData + "does-not-exist.txt"},
+                 kData + "does-not-exist.txt: cannot open: No such file or directory");
+  check_rejected({"--trace", kGolden}, kGolden + ": is a directory");
+  check_rejected({"--warmup", "8", "--trace", good}, "warmup must be below the trace's 8 requests, got '8'");
+  check_rejected({}, "--trace is required (see --help)");
+}

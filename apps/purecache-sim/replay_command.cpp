@@ -114,7 +114,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   ReplayConfig replay_config{.policy = policy,
                              .demand_fill = config.demand_fill,
                              .warmup = config.warmup,
-                             .synthetic_step = seconds_to_duration(1.0 / config.rate)};
+                             .synthetic_step = seconds_to_duration(1.0 / config.rate),
+                             .lock_sample_every = config.lock_sample};
   if (kind.expiring) {
     if (!config.ttl_seconds) {
       throw ConfigError("policy '" + config.policy + "' needs --ttl SECONDS, the TTL of requests without their own");

@@ -10,15 +10,9 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
-nlohmann::ordered_json latency_summary(const LatencyHistogram& h, std::uint32_t sampled_every) {
-  return {{"count", h.count()},
-          {"sampled_every", sampled_every},
-          {"mean", h.mean()},
-          {"p50", h.value_at_percentile(50)},
-          {"p90", h.value_at_percentile(90)},
-          {"p99", h.value_at_percentile(99)},
-          {"p999", h.value_at_percentile(99.9)},
-          {"max", h.max()}};
+nlohmann::ordered_json latency_summary(const LatencySummary& s, std::uint32_t sampled_every) {
+  return {{"count", s.count},   {"sampled_every", sampled_every}, {"mean", s.mean_ns}, {"p50", s.p50_ns},
+          {"p90", s.p90_ns},    {"p99", s.p99_ns},                {"p999", s.p999_ns}, {"max", s.max_ns}};
 }
 
 }  // namespace
@@ -66,7 +60,7 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
                       {"entries", result.final_size},
                       {"bytes_per_entry", per_entry},
                       {"peak_rss_bytes", context.peak_rss_bytes}};
-  report["lock_hold_ns"] = latency_summary(result.lock_hold_ns, result.lock_hold_sampled_every);
+  report["lock_hold_ns"] = latency_summary(result.lock_hold, result.lock_hold_sampled_every);
   report["throughput"] = {{"wall_seconds", result.wall_seconds},
                           {"requests_per_second",
                            result.wall_seconds > 0

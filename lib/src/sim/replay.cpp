@@ -1,5 +1,6 @@
 #include "purecache/sim/replay.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <chrono>
@@ -19,28 +20,56 @@ namespace {
 
 using ReplayValue = std::uint32_t;  // the object size: all a simulated cache needs to hold
 
-/// Times every lock hold with the tick clock into a histogram of nanoseconds.
-struct HistogramHoldTimer {
+/// Times one lock hold in `every` with the tick clock, into a histogram of raw ticks: the
+/// conversion to nanoseconds is linear, so it is done once on the summary, not per hold.
+class SampledHoldTimer {
+ public:
   using Mark = std::uint64_t;
-  LatencyHistogram* histogram;  // owned by the ReplayResult being filled
-  [[nodiscard]] Mark start() const noexcept { return TickClock::now_ticks(); }
-  void stop(Mark started) const noexcept {
-    histogram->record(TickClock::ticks_to_ns(TickClock::now_ticks() - started));
+  static constexpr Mark kUntimed = 0;
+
+  SampledHoldTimer(LatencyHistogram* ticks, std::uint32_t every) noexcept
+      : ticks_(ticks), every_(every), countdown_(1) {}
+
+  [[nodiscard]] Mark start() noexcept {
+    if (--countdown_ != 0) return kUntimed;
+    countdown_ = every_;
+    return TickClock::now_ticks();
   }
+  void stop(Mark started) noexcept {
+    if (started != kUntimed) ticks_->record(TickClock::now_ticks() - started);
+  }
+
+ private:
+  LatencyHistogram* ticks_;  // owned by replay()
+  std::uint32_t every_;      // >= 1
+  std::uint32_t countdown_;  // holds left until the next timed one
 };
 
+/// The replay is single-threaded, so its backend uses the lock without atomic instructions;
+/// everything else (coroutine per operation, FIFO hand-off, guard) is the library's path.
 struct ReplayPolicy {
   using Clock = VirtualClock;
-  using Mutex = AsyncMutex;
-  using HoldTimer = HistogramHoldTimer;
+  using Mutex = LocalAsyncMutex;
+  using HoldTimer = SampledHoldTimer;
 };
 
 constexpr std::size_t kBatch = 4096;
 
+LatencySummary summarize_ticks(const LatencyHistogram& ticks) {
+  const auto ns = [](std::uint64_t t) { return TickClock::ticks_to_ns(t); };
+  return LatencySummary{.count = ticks.count(),
+                        .mean_ns = ticks.mean() * 1e9 / TickClock::ticks_per_second(),
+                        .p50_ns = ns(ticks.value_at_percentile(50)),
+                        .p90_ns = ns(ticks.value_at_percentile(90)),
+                        .p99_ns = ns(ticks.value_at_percentile(99)),
+                        .p999_ns = ns(ticks.value_at_percentile(99.9)),
+                        .max_ns = ns(ticks.max())};
+}
+
 /// One coroutine for the whole trace: no sync_wait per request, one frame that stays hot.
 template <class Backend>
 Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig& config,
-                      VirtualClock clock, ReplayResult& result) {
+                      VirtualClock clock, LatencyHistogram& hold_ticks, ReplayResult& result) {
   using Core = std::remove_cvref_t<decltype(backend.core())>;
   constexpr bool kUnboundedExpiry = ExpiringCore<Core> && Core::kUsesTime;
   std::array<Request, kBatch> batch{};
@@ -58,7 +87,7 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
         r.warmup_requests = config.warmup;
         r.requests = r.gets = r.hits = r.misses = r.sets = r.erases = r.fills = 0;
         r.get_bytes = r.hit_bytes = 0;
-        r.lock_hold_ns.reset();
+        hold_ticks.reset();
         evictions_before = backend.core().evictions();
       }
       if constexpr (Core::kUsesTime) {
@@ -112,15 +141,19 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
 
 ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
   ReplayResult result;
+  LatencyHistogram hold_ticks;
+  const std::uint32_t sample_every = std::max<std::uint32_t>(1, config.lock_sample_every);
   const auto started = std::chrono::steady_clock::now();
   with_core_type<KeyId, ReplayValue>(config.policy, [&]<class Core>(std::type_identity<Core>) {
     VirtualClock clock;
-    LockedBackend<Core, ReplayPolicy> backend(config.core, clock, HistogramHoldTimer{&result.lock_hold_ns});
-    sync_wait(replay_all(backend, reader, config, clock, result));
+    LockedBackend<Core, ReplayPolicy> backend(config.core, clock, SampledHoldTimer(&hold_ticks, sample_every));
+    sync_wait(replay_all(backend, reader, config, clock, hold_ticks, result));
     result.memory = backend.core().memory();
     result.final_size = backend.core().size();
   });
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.lock_hold = summarize_ticks(hold_ticks);
+  result.lock_hold_sampled_every = sample_every;
   return result;
 }
 

@@ -21,8 +21,20 @@ struct ReplayConfig {
   bool demand_fill = true;          // a get that misses is followed by a set of the same key
   std::uint64_t warmup = 0;         // leading requests replayed but not counted
   Duration synthetic_step{1'000'000};  // clock advance per request when the trace has no time
+  std::uint32_t lock_sample_every = 1;  // time one lock hold in this many (1 = every hold)
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
   std::function<void(const TraceReader&)> on_batch{};
+};
+
+/// Lock-hold times in nanoseconds; percentiles within 0.1% (LatencyHistogram).
+struct LatencySummary {
+  std::uint64_t count = 0;  // holds timed
+  double mean_ns = 0;
+  std::uint64_t p50_ns = 0;
+  std::uint64_t p90_ns = 0;
+  std::uint64_t p99_ns = 0;
+  std::uint64_t p999_ns = 0;
+  std::uint64_t max_ns = 0;
 };
 
 /// What a replay observed. Request counters exclude the warm-up; hits, misses and ratios count
@@ -41,7 +53,7 @@ struct ReplayResult {
   EvictionCounts evictions;        // during the counted part
   MemoryUsage memory;              // of the backend's core, whole run
   std::size_t final_size = 0;      // entries held at the end
-  LatencyHistogram lock_hold_ns;   // lock holds of the counted part, in nanoseconds
+  LatencySummary lock_hold;        // timed lock holds of the counted part
   std::uint32_t lock_hold_sampled_every = 1;  // one hold in this many was timed
   double wall_seconds = 0;         // whole replay, reading and warm-up included
 };

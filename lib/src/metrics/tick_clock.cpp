@@ -1,5 +1,6 @@
 #include "purecache/metrics/tick_clock.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 #include <thread>
@@ -84,22 +85,21 @@ std::uint64_t first_calibration() noexcept {
 }  // namespace detail
 
 void TickClock::calibrate() noexcept {
+  std::uint64_t multiplier = kOneNsPerTick;  // steady_clock ticks are nanoseconds
 #if defined(__x86_64__)
   if (detail::tsc_in_use()) {
     const ClockPair start = read_pair();
     std::this_thread::sleep_for(kCalibrationSpan);
     const ClockPair end = read_pair();
-    const std::uint64_t ticks = end.ticks - start.ticks;
+    // The sleep guarantees both spans are millions of units; max() only keeps a broken clock
+    // from dividing by zero.
+    const std::uint64_t ticks = std::max<std::uint64_t>(end.ticks - start.ticks, 1);
     const std::uint64_t ns = end.ns - start.ns;
-    if (ticks != 0 && ns != 0) {
-      const auto multiplier =
-          static_cast<std::uint64_t>((detail::Uint128{ns} << 32) / ticks);
-      detail::tick_ns_multiplier.store(multiplier == 0 ? 1 : multiplier, std::memory_order_relaxed);
-      return;
-    }
+    multiplier = std::max<std::uint64_t>(
+        static_cast<std::uint64_t>((detail::Uint128{ns} << 32) / ticks), 1);
   }
 #endif
-  detail::tick_ns_multiplier.store(kOneNsPerTick, std::memory_order_relaxed);
+  detail::tick_ns_multiplier.store(multiplier, std::memory_order_relaxed);
 }
 
 double TickClock::ticks_per_second() noexcept {

@@ -326,11 +326,11 @@ TEST_CASE("generator words parse and print as the CLI spells them", "[trace][gen
        {GeneratorOutput::text, GeneratorOutput::csv, GeneratorOutput::oracle_general}) {
     CHECK(purecache::parse_generator_output(purecache::to_string(output)) == output);
   }
-  CHECK(purecache::to_string(GeneratorOutput::oracle_general) == "oracle_general");
+  CHECK(purecache::to_string(GeneratorOutput::oracle_general) == "oracle-general");
   CHECK_THROWS_WITH(purecache::parse_generator_kind("zipfian"),
-                    "kind must be one of zipf, uniform, scan, loop, mix, got zipfian");
+                    "kind must be one of zipf, uniform, scan, loop, mix, got 'zipfian'");
   CHECK_THROWS_WITH(purecache::parse_generator_output("bin"),
-                    "format must be one of text, csv, oracle_general, got bin");
+                    "format must be one of text, csv, oracle-general, got 'bin'");
 }
 
 TEST_CASE("generating into a path writes the same bytes as into a stream", "[trace][generator]") {

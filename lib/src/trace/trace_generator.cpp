@@ -197,7 +197,7 @@ std::string_view to_string(GeneratorOutput output) noexcept {
   switch (output) {
     case GeneratorOutput::text: return "text";
     case GeneratorOutput::csv: return "csv";
-    case GeneratorOutput::oracle_general: return "oracle_general";
+    case GeneratorOutput::oracle_general: return "oracle-general";
   }
   return "?";
 }
@@ -209,7 +209,7 @@ GeneratorKind parse_generator_kind(std::string_view word) {
       return kind;
     }
   }
-  detail::throw_config_error("kind", word, "must be one of zipf, uniform, scan, loop, mix");
+  detail::throw_config_error("kind", "'" + std::string(word) + "'", "must be one of zipf, uniform, scan, loop, mix");
 }
 
 GeneratorOutput parse_generator_output(std::string_view word) {
@@ -219,7 +219,7 @@ GeneratorOutput parse_generator_output(std::string_view word) {
       return output;
     }
   }
-  detail::throw_config_error("format", word, "must be one of text, csv, oracle_general");
+  detail::throw_config_error("format", "'" + std::string(word) + "'", "must be one of text, csv, oracle-general");
 }
 
 void validate(const GeneratorConfig& config) {

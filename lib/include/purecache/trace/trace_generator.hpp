@@ -44,11 +44,11 @@ inline constexpr std::uint64_t kRequestsPerSecond = 1000;
 
 /// The CLI word of a kind ("zipf", ...).
 [[nodiscard]] std::string_view to_string(GeneratorKind kind) noexcept;
-/// The CLI word of an output ("text", "csv", "oracle_general").
+/// The CLI word of an output ("text", "csv", "oracle-general").
 [[nodiscard]] std::string_view to_string(GeneratorOutput output) noexcept;
-/// Parses a CLI word; throws ConfigError "kind must be one of zipf, uniform, scan, loop, mix, got X".
+/// Parses a CLI word; throws ConfigError "kind must be one of zipf, uniform, scan, loop, mix, got 'x'".
 [[nodiscard]] GeneratorKind parse_generator_kind(std::string_view word);
-/// Parses a CLI word; throws ConfigError "format must be one of text, csv, oracle_general, got X".
+/// Parses a CLI word; throws ConfigError "format must be one of text, csv, oracle-general, got 'x'".
 [[nodiscard]] GeneratorOutput parse_generator_output(std::string_view word);
 
 /// Throws ConfigError naming the first bad parameter: "keys must be >= 1, got 0",

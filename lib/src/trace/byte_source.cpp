@@ -24,7 +24,8 @@ namespace {
 }
 
 bool has_suffix(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 /// Owns the descriptor; reads straight into the caller's buffer (no stdio copy).
@@ -117,7 +118,8 @@ class ZstdSource final : public ByteSource {
       // Called even with no new input: zstd may still hold decoded bytes to flush.
       const std::size_t hint = ZSTD_decompressStream(dctx_, &out, &in_);
       if (ZSTD_isError(hint) != 0U) {
-        throw_file_error(file_->path(), std::string("corrupt zstd data: ") + ZSTD_getErrorName(hint));
+        throw_file_error(file_->path(),
+                         std::string("corrupt zstd data: ") + ZSTD_getErrorName(hint));
       }
       const bool progress = out.pos != out_before || in_.pos != in_before;
       if (progress) {
@@ -138,13 +140,13 @@ class ZstdSource final : public ByteSource {
   bool compressed() const noexcept override { return true; }
 
  private:
-  std::unique_ptr<FileSource> file_;  // compressed bytes
-  std::vector<char> input_;           // ZSTD_DStreamInSize() bytes, zstd's preferred chunk
+  std::unique_ptr<FileSource> file_;       // compressed bytes
+  std::vector<char> input_;                // ZSTD_DStreamInSize() bytes, zstd's preferred chunk
   ZSTD_inBuffer in_{input_.data(), 0, 0};  // unconsumed part of input_
-  ZSTD_DCtx* dctx_;                   // owned
-  bool file_eof_ = false;             // file_ returned 0
-  bool any_input_ = false;            // at least one compressed byte seen
-  bool frame_open_ = false;           // last call left a frame unfinished
+  ZSTD_DCtx* dctx_;                        // owned
+  bool file_eof_ = false;                  // file_ returned 0
+  bool any_input_ = false;                 // at least one compressed byte seen
+  bool frame_open_ = false;                // last call left a frame unfinished
 };
 
 }  // namespace
@@ -153,7 +155,8 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
   auto file = std::make_unique<FileSource>(path);
   constexpr unsigned char kMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
   char head[4] = {};
-  const bool magic = file->peek(head, sizeof head) == sizeof head && std::memcmp(head, kMagic, 4) == 0;
+  const bool magic =
+      file->peek(head, sizeof head) == sizeof head && std::memcmp(head, kMagic, 4) == 0;
   if (magic || has_suffix(path, ".zst")) {
     return std::make_unique<ZstdSource>(std::move(file));
   }

@@ -16,7 +16,8 @@ constexpr std::size_t kNoColumn = std::numeric_limits<std::size_t>::max();
 
 // Order of CsvParser::columns_; also the words users map in TraceOptions::csv_columns.
 enum Field : std::size_t { kTimestamp, kKey, kSize, kOp, kTTL, kFieldCount };
-constexpr std::array<std::string_view, kFieldCount> kFieldNames{"timestamp", "key", "size", "op", "ttl"};
+constexpr std::array<std::string_view, kFieldCount> kFieldNames{"timestamp", "key", "size", "op",
+                                                                "ttl"};
 
 struct ColumnWanted {
   std::string name;       // column name to find in the header; empty = field not read
@@ -43,7 +44,8 @@ std::array<ColumnWanted, kFieldCount> wanted_columns(const TraceOptions& options
                          "must be one of timestamp, key, size, op, ttl");
     }
     if (!wanted[f].name.empty()) {
-      throw_config_error("csv column field", "'" + field + "' twice", "must be mapped at most once");
+      throw_config_error("csv column field", "'" + field + "' twice",
+                         "must be mapped at most once");
     }
     if (column.empty()) {
       throw_config_error("csv column for " + field, "''", "must not be empty");
@@ -80,25 +82,10 @@ class CsvParser final : public TraceParser {
   }
 
   std::size_t read(std::span<Request> out) override {
-    std::size_t filled = 0;
-    try {
-      std::string_view line;
-      while (filled < out.size()) {
-        const LineStatus status = lines_.next(line);
-        if (status == LineStatus::line) [[likely]] {
-          if (parse_row(line, out[filled])) {
-            ++filled;
-          }
-        } else if (status == LineStatus::end) {
-          break;
-        } else {
-          reject_long_line(lines_.line_number());
-        }
-      }
-    } catch (const KeyLimitError& e) {
-      fail(lines_.line_number(), e.what());
-    }
-    return filled;
+    return read_rows(lines_, keys_, out,
+                     [this](std::string_view line, Request& request, std::string_view& key) {
+                       return parse_row(line, request, key);
+                     });
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
@@ -151,8 +138,8 @@ class CsvParser final : public TraceParser {
                           .ops = columns_[kOp] != kNoColumn};
   }
 
-  /// Parses one data row into `request`; false if it was blank or rejected.
-  bool parse_row(std::string_view line, Request& request) {
+  /// Parses one data row into `request` (all but the key) and `key`; false if blank or rejected.
+  bool parse_row(std::string_view line, Request& request, std::string_view& key) {
     if (is_blank(line)) {
       return false;
     }
@@ -162,7 +149,7 @@ class CsvParser final : public TraceParser {
       reject_field_count(at, row_.size(), count);
       return false;
     }
-    const std::string_view key = row_[columns_[kKey]];
+    key = row_[columns_[kKey]];
     if (key.empty()) [[unlikely]] {
       reject(at, "empty key");
       return false;
@@ -190,16 +177,16 @@ class CsvParser final : public TraceParser {
     }
     request.time = Timestamp(time);
     request.ttl = Duration(ttl);
-    request.key = keys_.intern(key);  // last: a rejected row must not intern its key
+    request.key = 0;  // interned by read_rows, after validation: a rejected row interns nothing
     request.size = size;
     request.op = op;
     return true;
   }
 
-  LineReader lines_;                               // over input_
-  StringKeyInterner keys_;                         // key column values
-  std::vector<std::string_view> row_;              // one per header column; reused per row
-  std::array<std::size_t, kFieldCount> columns_{}; // header index per Field, or kNoColumn
+  LineReader lines_;                                // over input_
+  StringKeyInterner keys_;                          // key column values
+  std::vector<std::string_view> row_;               // one per header column; reused per row
+  std::array<std::size_t, kFieldCount> columns_{};  // header index per Field, or kNoColumn
 };
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "trace/byte_search.hpp"
+
 namespace purecache::detail {
 
 [[nodiscard]] inline std::string_view trim(std::string_view s) noexcept {
@@ -38,7 +40,7 @@ namespace purecache::detail {
   const char* p = line.data();
   const char* const end = p + line.size();
   for (;;) {
-    const auto* comma = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+    const char* comma = find_byte(p, end, ',');
     const char* field_end = comma != nullptr ? comma : end;
     if (count < max_fields) {
       fields[count] = trim(std::string_view(p, static_cast<std::size_t>(field_end - p)));
@@ -71,7 +73,8 @@ inline constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
   if (ec != std::errc()) {
     return false;
   }
-  constexpr auto kMaxWhole = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / kNanosPerSecond);
+  constexpr auto kMaxWhole =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / kNanosPerSecond);
   if (whole > kMaxWhole) {
     return false;
   }
@@ -102,7 +105,8 @@ inline constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 /// True if `s` reads as a number to parse_seconds (used to tell a csv header from data).
 [[nodiscard]] inline bool looks_numeric(std::string_view s) noexcept {
   std::int64_t ignored = 0;
-  return !s.empty() && (s[0] == '-' ? parse_seconds(s.substr(1), ignored) : parse_seconds(s, ignored));
+  return !s.empty() &&
+         (s[0] == '-' ? parse_seconds(s.substr(1), ignored) : parse_seconds(s, ignored));
 }
 
 }  // namespace purecache::detail

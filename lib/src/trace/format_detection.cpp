@@ -72,7 +72,8 @@ LineShape shape_of(std::string_view line) {
 
 }  // namespace
 
-TraceFormat detect_format(const std::string& path, std::string_view head, std::uint64_t plain_size) {
+TraceFormat detect_format(const std::string& path, std::string_view head,
+                          std::uint64_t plain_size) {
   const std::string name = lower_file_name(path);
   if (name.find("oraclegeneral") != std::string::npos) {
     return TraceFormat::oracle_general;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "trace/byte_search.hpp"
 #include "trace/byte_source.hpp"
 
 namespace purecache::detail {
@@ -62,8 +63,7 @@ class LineReader {
   /// has been discarded up to its newline and still counts as a line.
   LineStatus next(std::string_view& line) {
     const char* begin = input_->data();
-    const auto* newline =
-        static_cast<const char*>(std::memchr(begin, '\n', input_->size()));
+    const char* newline = find_byte(begin, input_->end(), '\n');
     if (newline != nullptr) [[likely]] {
       input_->consume_to(newline + 1);
       ++line_number_;
@@ -71,6 +71,20 @@ class LineReader {
       return LineStatus::line;
     }
     return next_slow(line);
+  }
+
+  /// Like next() but never refills: false (and nothing consumed) when no complete line is
+  /// buffered, so views from earlier calls stay valid.
+  bool next_buffered(std::string_view& line) noexcept {
+    const char* begin = input_->data();
+    const char* newline = find_byte(begin, input_->end(), '\n');
+    if (newline == nullptr) {
+      return false;
+    }
+    input_->consume_to(newline + 1);
+    ++line_number_;
+    line = strip_cr(begin, newline);
+    return true;
   }
 
   /// Number of the line last returned (0 before the first).
@@ -85,8 +99,8 @@ class LineReader {
   }
   LineStatus next_slow(std::string_view& line);
 
-  InputBuffer* input_;              // not owned
-  std::uint64_t line_number_ = 0;   // lines returned so far
+  InputBuffer* input_;             // not owned
+  std::uint64_t line_number_ = 0;  // lines returned so far
 };
 
 }  // namespace purecache::detail

@@ -8,7 +8,7 @@
 namespace purecache {
 
 namespace {
-constexpr std::size_t kInitialSlots = 1024;         // 2^10
+constexpr std::size_t kInitialSlots = 1024;  // 2^10
 constexpr unsigned kInitialShift = 64 - 10;
 constexpr std::size_t kArenaBlockBytes = 64 * 1024;  // small enough not to matter for tiny traces
 
@@ -31,53 +31,63 @@ void check_max_keys(std::size_t max_keys) {
 }  // namespace detail
 
 StringKeyInterner::StringKeyInterner(std::size_t max_keys)
-    : slots_(kInitialSlots, 0), mask_(kInitialSlots - 1), shift_(kInitialShift), max_keys_(max_keys) {
+    : slots_(kInitialSlots, Slot{nullptr, 0}),
+      mask_(kInitialSlots - 1),
+      shift_(kInitialShift),
+      max_keys_(max_keys) {
   detail::check_max_keys(max_keys);
 }
 
-KeyId StringKeyInterner::insert(std::string_view key, std::size_t index, std::uint32_t tag) {
+KeyId StringKeyInterner::insert(std::string_view key, std::size_t index, std::uint64_t hash) {
   assert(key.size() <= UINT32_MAX);
-  if (keys_.size() == max_keys_) {
+  if (entries_.size() == max_keys_) {
     detail::throw_key_limit(max_keys_);
   }
-  const auto id = static_cast<KeyId>(keys_.size());
-  keys_.push_back(Stored{store(key), static_cast<std::uint32_t>(key.size())});
-  slots_[index] = (std::uint64_t{tag} << 32) | (std::uint64_t{id} + 1);
-  if (over_load(keys_.size(), slots_.size())) {
+  const auto id = static_cast<KeyId>(entries_.size());
+  const char* entry = store(id, key);
+  entries_.push_back(entry);
+  slots_[index] = Slot{entry, hash};
+  if (over_load(entries_.size(), slots_.size())) {
     grow();
   }
   return id;
 }
 
-const char* StringKeyInterner::store(std::string_view key) {
-  if (key.size() > free_size_) {
-    const std::size_t bytes = std::max(kArenaBlockBytes, key.size());
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
-    block_bytes_ += bytes;
+const char* StringKeyInterner::store(KeyId id, std::string_view key) {
+  const auto size = static_cast<std::uint32_t>(key.size());
+  const std::size_t bytes = kEntryHeader + key.size();
+  if (bytes > free_size_) {
+    const std::size_t block = std::max(kArenaBlockBytes, bytes);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block));
+    block_bytes_ += block;
     free_ = blocks_.back().get();
-    free_size_ = bytes;
+    free_size_ = block;
   }
-  char* out = free_;
-  if (!key.empty()) {
-    std::memcpy(out, key.data(), key.size());
+  char* entry = free_;
+  std::memcpy(entry, &id, sizeof id);
+  std::memcpy(entry + 4, &size, sizeof size);
+  if (size > 0) {
+    std::memcpy(entry + kEntryHeader, key.data(), key.size());
   }
-  free_ += key.size();
-  free_size_ -= key.size();
-  return out;
+  free_ += bytes;
+  free_size_ -= bytes;
+  return entry;
 }
 
 void StringKeyInterner::grow() {
-  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
+  std::vector<Slot> slots(slots_.size() * 2, Slot{nullptr, 0});
   const std::size_t mask = slots.size() - 1;
   const unsigned shift = shift_ - 1;
-  // Re-hashing from the arena keeps slots at 8 bytes instead of storing the full hash.
-  for (std::size_t id = 0; id < keys_.size(); ++id) {
-    const std::uint64_t h = detail::interner_hash(keys_[id].data, keys_[id].size);
-    std::size_t index = static_cast<std::size_t>(h >> shift);
-    while (slots[index] != 0) {
+  // Walking the old table (not the ids) keeps reads sequential; stored hashes spare the arena.
+  for (const Slot& slot : slots_) {
+    if (slot.entry == nullptr) {
+      continue;
+    }
+    std::size_t index = static_cast<std::size_t>(slot.hash >> shift);
+    while (slots[index].entry != nullptr) {
       index = (index + 1) & mask;
     }
-    slots[index] = (std::uint64_t{static_cast<std::uint32_t>(h)} << 32) | (std::uint64_t{id} + 1);
+    slots[index] = slot;
   }
   slots_ = std::move(slots);
   mask_ = mask;
@@ -85,12 +95,14 @@ void StringKeyInterner::grow() {
 }
 
 std::size_t StringKeyInterner::memory_bytes() const noexcept {
-  return slots_.capacity() * sizeof(std::uint64_t) + keys_.capacity() * sizeof(Stored) +
+  return slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(const char*) +
          blocks_.capacity() * sizeof(blocks_[0]) + block_bytes_;
 }
 
 IdKeyInterner::IdKeyInterner(std::size_t max_keys)
-    : slots_(kInitialSlots, Slot{0, 0}), mask_(kInitialSlots - 1), shift_(kInitialShift),
+    : slots_(kInitialSlots, Slot{0, 0}),
+      mask_(kInitialSlots - 1),
+      shift_(kInitialShift),
       max_keys_(max_keys) {
   detail::check_max_keys(max_keys);
 }
@@ -112,12 +124,15 @@ void IdKeyInterner::grow() {
   std::vector<Slot> slots(slots_.size() * 2, Slot{0, 0});
   const std::size_t mask = slots.size() - 1;
   const unsigned shift = shift_ - 1;
-  for (std::size_t id = 0; id < keys_.size(); ++id) {
-    std::size_t index = static_cast<std::size_t>(detail::interner_mix(keys_[id]) >> shift);
+  for (const Slot& slot : slots_) {
+    if (slot.id_plus_one == 0) {
+      continue;
+    }
+    std::size_t index = static_cast<std::size_t>(detail::interner_mix(slot.key) >> shift);
     while (slots[index].id_plus_one != 0) {
       index = (index + 1) & mask;
     }
-    slots[index] = Slot{keys_[id], static_cast<std::uint32_t>(id + 1)};
+    slots[index] = slot;
   }
   slots_ = std::move(slots);
   mask_ = mask;

@@ -11,10 +11,12 @@
 namespace purecache::detail {
 
 /// One key per line. See docs/trace-formats.md.
-[[nodiscard]] std::unique_ptr<TraceParser> make_text_parser(std::string path, const TraceOptions& options,
+[[nodiscard]] std::unique_ptr<TraceParser> make_text_parser(std::string path,
+                                                            const TraceOptions& options,
                                                             InputBuffer input);
 /// Header row, then rows; reads the header now, so header errors throw here.
-[[nodiscard]] std::unique_ptr<TraceParser> make_csv_parser(std::string path, const TraceOptions& options,
+[[nodiscard]] std::unique_ptr<TraceParser> make_csv_parser(std::string path,
+                                                           const TraceOptions& options,
                                                            InputBuffer input);
 /// Twitter's 7-field headerless CSV.
 [[nodiscard]] std::unique_ptr<TraceParser> make_twitter_parser(std::string path,

@@ -16,36 +16,22 @@ class TextParser final : public TraceParser {
         keys_(max_keys_) {}
 
   std::size_t read(std::span<Request> out) override {
-    std::size_t filled = 0;
-    try {
-      std::string_view line;
-      while (filled < out.size()) {
-        const LineStatus status = lines_.next(line);
-        if (status == LineStatus::line) [[likely]] {
-          line = trim(line);
-          if (line.empty() || line.front() == '#') {
-            continue;
-          }
-          Request& request = out[filled++];
-          request = Request{};
-          request.key = keys_.intern(line);
-        } else if (status == LineStatus::end) {
-          break;
-        } else {
-          reject_long_line(lines_.line_number());
-        }
-      }
-    } catch (const KeyLimitError& e) {
-      fail(lines_.line_number(), e.what());
-    }
-    return filled;
+    return read_rows(lines_, keys_, out,
+                     [](std::string_view line, Request& request, std::string_view& key) {
+                       key = trim(line);
+                       if (key.empty() || key.front() == '#') {
+                         return false;
+                       }
+                       request = Request{};
+                       return true;
+                     });
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
 
  private:
-  LineReader lines_;         // over input_
-  StringKeyInterner keys_;   // the whole line, trimmed, is the key
+  LineReader lines_;        // over input_
+  StringKeyInterner keys_;  // the whole line, trimmed, is the key
 };
 
 }  // namespace

@@ -17,7 +17,10 @@ TraceFormat parse_trace_format(std::string_view word) {
   for (std::size_t i = 0; i < kTraceFormatNames.size(); ++i) {
     expected.append(i == 0 ? "" : ", ").append(kTraceFormatNames[i]);
   }
-  detail::throw_config_error("format", "'" + std::string(word) + "'", expected);
+  std::string quoted;
+  quoted.reserve(word.size() + 2);
+  quoted.append(1, '\'').append(word).append(1, '\'');
+  detail::throw_config_error("format", quoted, expected);
 }
 
 std::string_view to_string(TraceFormat format) noexcept {

@@ -31,7 +31,8 @@ void TraceParser::reject(std::uint64_t position, std::string reason) {
   }
 }
 
-void TraceParser::reject_value(std::uint64_t position, std::string_view name, std::string_view value) {
+void TraceParser::reject_value(std::uint64_t position, std::string_view name,
+                               std::string_view value) {
   reject(position, "invalid " + std::string(name) + " " + quoted(value));
 }
 
@@ -39,9 +40,9 @@ void TraceParser::reject_long_line(std::uint64_t position) {
   reject(position, "line longer than " + std::to_string(input_.capacity()) + " bytes");
 }
 
-void TraceParser::reject_field_count(std::uint64_t position, std::size_t expected, std::size_t got) {
-  reject(position,
-         "expected " + std::to_string(expected) + " fields, got " + std::to_string(got));
+void TraceParser::reject_field_count(std::uint64_t position, std::size_t expected,
+                                     std::size_t got) {
+  reject(position, "expected " + std::to_string(expected) + " fields, got " + std::to_string(got));
 }
 
 std::string quoted(std::string_view value) {

@@ -1,6 +1,8 @@
 #pragma once
 /// Base of the per-format parsers: the buffer, counters and error policy they share.
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -8,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "purecache/trace/key_interner.hpp"
 #include "purecache/trace/request.hpp"
 #include "purecache/trace/trace_format.hpp"
 #include "purecache/trace/trace_reader.hpp"
@@ -46,9 +49,19 @@ class TraceParser {
     return error_locations_;
   }
 
-  std::uint64_t requests_read = 0;  // updated by TraceReader::read
+  [[nodiscard]] std::uint64_t requests_read() const noexcept { return requests_read_; }
+  /// Called by TraceReader::read with each batch's count.
+  void count_requests(std::size_t n) noexcept { requests_read_ += n; }
 
  protected:
+  /// The batch loop of the line-based formats. `parse_row(line, request, key)` validates one
+  /// line, fills `request` except its key and sets `key`; false for a blank or rejected line.
+  /// Keys are interned in groups: hash and prefetch the group's slots first, then look them up,
+  /// so the table's cache misses overlap instead of stalling one request at a time.
+  template <class RowParser>
+  std::size_t read_rows(LineReader& lines, StringKeyInterner& keys, std::span<Request> out,
+                        RowParser&& parse_row);
+
   /// A fatal problem at `position` (line or record from 1): throws regardless of skip_errors.
   [[noreturn, gnu::cold]] void fail(std::uint64_t position, std::string reason) const;
   /// A malformed record: throws unless skip_errors, else counts it and keeps its message.
@@ -62,20 +75,72 @@ class TraceParser {
   [[gnu::cold, gnu::noinline]] void reject_field_count(std::uint64_t position, std::size_t expected,
                                                        std::size_t got);
 
-  std::string path_;             // as given, prefix of every message
-  InputBuffer input_;            // the bytes being parsed
-  TraceFields fields_;           // set by the derived constructor
-  std::uint64_t ignored_ = 0;    // well-formed records the format drops
-  std::size_t max_keys_;         // for the derived parser's interner
+  std::string path_;           // as given, prefix of every message
+  InputBuffer input_;          // the bytes being parsed
+  TraceFields fields_;         // set by the derived constructor
+  std::uint64_t ignored_ = 0;  // well-formed records the format drops
+  std::size_t max_keys_;       // for the derived parser's interner
 
  private:
-  TraceFormat format_;                    // never auto_detect
-  bool binary_;                           // positions are records, not lines
-  bool skip_errors_;                      // from TraceOptions
-  std::size_t max_error_locations_;       // from TraceOptions
-  std::uint64_t skipped_ = 0;             // rejected records
+  TraceFormat format_;                        // never auto_detect
+  bool binary_;                               // positions are records, not lines
+  bool skip_errors_;                          // from TraceOptions
+  std::size_t max_error_locations_;           // from TraceOptions
+  std::uint64_t requests_read_ = 0;           // returned by read() so far
+  std::uint64_t skipped_ = 0;                 // rejected records
   std::vector<std::string> error_locations_;  // at most max_error_locations_
 };
+
+template <class RowParser>
+std::size_t TraceParser::read_rows(LineReader& lines, StringKeyInterner& keys,
+                                   std::span<Request> out, RowParser&& parse_row) {
+  constexpr std::size_t kGroup = 16;  // enough misses in flight to cover memory latency
+  struct Pending {
+    std::string_view key;  // into the input buffer: valid until the next refill
+    std::uint64_t hash;
+    std::uint64_t line;
+  };
+  std::array<Pending, kGroup> pending;
+  std::size_t filled = 0;
+  std::uint64_t at = 0;  // line being interned, for a key-limit error
+  std::string_view line;
+  std::string_view key;
+  try {
+    while (filled < out.size()) {
+      const std::size_t want = std::min(kGroup, out.size() - filled);
+      std::size_t n = 0;
+      while (n < want && lines.next_buffered(line)) {
+        if (parse_row(line, out[filled + n], key)) {
+          const std::uint64_t hash = StringKeyInterner::hash(key);
+          keys.prefetch(hash);
+          pending[n++] = Pending{key, hash, lines.line_number()};
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        at = pending[i].line;
+        out[filled + i].key = keys.intern(pending[i].key, pending[i].hash);
+      }
+      filled += n;
+      if (n == want) {
+        continue;
+      }
+      // No complete line left in the buffer: one line the slow way (refill, last line, end).
+      const LineStatus status = lines.next(line);
+      if (status == LineStatus::end) {
+        break;
+      }
+      at = lines.line_number();
+      if (status == LineStatus::too_long) {
+        reject_long_line(at);
+      } else if (parse_row(line, out[filled], key)) {
+        out[filled++].key = keys.intern(key);
+      }
+    }
+  } catch (const KeyLimitError& e) {
+    fail(at, e.what());
+  }
+  return filled;
+}
 
 /// Quotes a value for a message, cut to 40 bytes so a garbage line cannot flood the terminal.
 [[nodiscard]] std::string quoted(std::string_view value);

@@ -76,7 +76,7 @@ TraceReader::~TraceReader() = default;
 std::size_t TraceReader::read(std::span<Request> out) {
   assert(!out.empty());
   const std::size_t n = parser_->read(out);
-  parser_->requests_read += n;
+  parser_->count_requests(n);
   return n;
 }
 
@@ -88,7 +88,7 @@ bool TraceReader::has_sizes() const noexcept { return parser_->fields().sizes; }
 bool TraceReader::has_ttls() const noexcept { return parser_->fields().ttls; }
 bool TraceReader::has_ops() const noexcept { return parser_->fields().ops; }
 std::size_t TraceReader::distinct_keys() const noexcept { return parser_->distinct_keys(); }
-std::uint64_t TraceReader::requests_read() const noexcept { return parser_->requests_read; }
+std::uint64_t TraceReader::requests_read() const noexcept { return parser_->requests_read(); }
 std::uint64_t TraceReader::bytes_consumed() const noexcept {
   return parser_->input().source().bytes_consumed();
 }

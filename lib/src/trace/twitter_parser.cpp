@@ -38,31 +38,17 @@ class TwitterParser final : public TraceParser {
   }
 
   std::size_t read(std::span<Request> out) override {
-    std::size_t filled = 0;
-    try {
-      std::string_view line;
-      while (filled < out.size()) {
-        const LineStatus status = lines_.next(line);
-        if (status == LineStatus::line) [[likely]] {
-          if (parse_row(line, out[filled])) {
-            ++filled;
-          }
-        } else if (status == LineStatus::end) {
-          break;
-        } else {
-          reject_long_line(lines_.line_number());
-        }
-      }
-    } catch (const KeyLimitError& e) {
-      fail(lines_.line_number(), e.what());
-    }
-    return filled;
+    return read_rows(lines_, keys_, out,
+                     [this](std::string_view line, Request& request, std::string_view& key) {
+                       return parse_row(line, request, key);
+                     });
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
 
  private:
-  bool parse_row(std::string_view line, Request& request) {
+  /// Parses one row into `request` (all but the key) and `key`; false if blank or rejected.
+  bool parse_row(std::string_view line, Request& request, std::string_view& key) {
     if (line.empty() || ((line[0] == ' ' || line[0] == '\t') && trim(line).empty())) {
       return false;
     }
@@ -110,7 +96,8 @@ class TwitterParser final : public TraceParser {
     }
     request.time = Timestamp(time);
     request.ttl = Duration(ttl);
-    request.key = keys_.intern(f[1]);  // last: a rejected row must not intern its key
+    request.key = 0;  // interned by read_rows, after validation: a rejected row interns nothing
+    key = f[1];
     request.size = static_cast<std::uint32_t>(size);
     request.op = op;
     return true;

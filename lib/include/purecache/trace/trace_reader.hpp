@@ -26,9 +26,9 @@ struct TraceOptions {
   /// {{"key", "lbn"}, {"timestamp", "time"}}. Empty: each field is the column of the same name.
   /// Non-empty: exactly the listed fields are read (key must be listed), other columns ignored.
   std::vector<std::pair<std::string, std::string>> csv_columns{};
-  bool skip_errors = false;              // skip malformed records instead of throwing
-  std::size_t max_error_locations = 5;   // messages kept by error_locations() when skipping
-  std::size_t max_keys = kMaxKeyCount;   // distinct keys allowed; more is a TraceError
+  bool skip_errors = false;             // skip malformed records instead of throwing
+  std::size_t max_error_locations = 5;  // messages kept by error_locations() when skipping
+  std::size_t max_keys = kMaxKeyCount;  // distinct keys allowed; more is a TraceError
 };
 
 /// Reads a trace in batches. Memory is O(distinct keys) (the interner) plus a 1 MiB buffer,

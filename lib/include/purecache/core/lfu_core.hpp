@@ -89,6 +89,10 @@ class LFUCore {
     return true;
   }
 
+  /// Hint for callers that know their next keys (trace replays): start loading what a lookup
+  /// of `key` will touch first. Changes nothing.
+  void prefetch(const K& key) const noexcept { table_.prefetch(key); }
+
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();

@@ -15,4 +15,10 @@ using Timestamp = std::chrono::nanoseconds;
 /// Passed as the per-entry TTL to mean "use the core's configured default".
 inline constexpr Duration kDefaultTTL{0};
 
+/// now + ttl for ttl > 0, saturating at Timestamp::max() (an entry that outlives the clock
+/// never expires) instead of overflowing into the past.
+[[nodiscard]] constexpr Timestamp expiry_time(Timestamp now, Duration ttl) noexcept {
+  return now > Timestamp::zero() && ttl > Timestamp::max() - now ? Timestamp::max() : now + ttl;
+}
+
 }  // namespace purecache

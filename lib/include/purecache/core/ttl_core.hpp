@@ -46,7 +46,7 @@ class TTLCore {
 
   /// Inserts or overwrites; the entry lives until now + ttl. True if the key was not live.
   bool set(const K& key, V value, Timestamp now, Duration ttl = kDefaultTTL) {
-    const Timestamp expires_at = now + (ttl > Duration::zero() ? ttl : default_ttl_);
+    const Timestamp expires_at = expiry_time(now, ttl > Duration::zero() ? ttl : default_ttl_);
     const std::uint64_t h = table_.hash(key);
     const std::uint32_t i = table_.find(key, h);
     if (i == detail::KeyIndex::kNone) {
@@ -87,6 +87,10 @@ class TTLCore {
     }
     return dropped;
   }
+
+  /// Hint for callers that know their next keys (trace replays): start loading what a lookup
+  /// of `key` will touch first. Changes nothing.
+  void prefetch(const K& key) const noexcept { table_.prefetch(key); }
 
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept { table_.clear(); }

@@ -91,7 +91,7 @@ class BasicLRUCore {
       order_.push_front(table_, i);
       inserted = true;
     }
-    if constexpr (kExpiring) table_[i].expires_at = now + (ttl > Duration::zero() ? ttl : default_ttl_);
+    if constexpr (kExpiring) table_[i].expires_at = expiry_time(now, ttl > Duration::zero() ? ttl : default_ttl_);
     return inserted;
   }
 
@@ -121,6 +121,10 @@ class BasicLRUCore {
     evictions_.expired += dropped;
     return dropped;
   }
+
+  /// Hint for callers that know their next keys (trace replays): start loading what a lookup
+  /// of `key` will touch first. Changes nothing.
+  void prefetch(const K& key) const noexcept { table_.prefetch(key); }
 
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {

@@ -36,6 +36,9 @@ class EntryTable {
     return index_.find(h, [&](std::uint32_t i) { return equal_(entries_[i].key, key); });
   }
 
+  /// Hint: start loading the index slot where `key` would be found. No effect on contents.
+  void prefetch(const Key& key) const noexcept { index_.prefetch(hash_(key)); }
+
   /// Appends an entry for a key known to be absent; returns its number.
   template <class... Args>
   std::uint32_t emplace(std::uint64_t h, Args&&... args) {

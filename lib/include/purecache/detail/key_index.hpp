@@ -35,6 +35,11 @@ class KeyIndex {
     }
   }
 
+  /// Hint: start loading the home slot of `hash`, for a lookup a few operations from now.
+  void prefetch(std::uint64_t hash) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[home(tag_of(hash))]);
+  }
+
   /// Adds a key known to be absent. reserve() must have made room for it.
   void insert(std::uint64_t hash, std::uint32_t entry) noexcept {
     assert(!slots_.empty() && entry < kNone - 1);

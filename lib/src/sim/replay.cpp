@@ -85,8 +85,10 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
     for (std::size_t i = 0; i < n; ++i) {
       const Request& request = batch[i];
       // The replay knows its future: start loading the index slot of a request a few ahead,
-      // so its cache miss overlaps the work in between. Single-threaded: no lock needed.
-      if (i + kPrefetchDistance < n) backend.core().prefetch(batch[i + kPrefetchDistance].key);
+      // then its entry, so the cache misses overlap the work in between. Single-threaded: the
+      // hints read the core without its lock.
+      if (i + kPrefetchDistance < n) backend.core().prefetch_slot(batch[i + kPrefetchDistance].key);
+      if (i + kPrefetchDistance / 2 < n) backend.core().prefetch_entry(batch[i + kPrefetchDistance / 2].key);
       if (index++ == config.warmup && config.warmup != 0) {
         // Warm-up over: forget what it counted; the cache keeps its contents.
         r.warmup_requests = config.warmup;
@@ -102,7 +104,7 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
           if (backend.core().capacity() == 0 && now >= next_purge) {
             // An unbounded TTL cache only sheds untouched expired keys when purged: do it once
             // per TTL of trace time, so memory tracks the live set (amortised O(1) per request).
-            if (next_purge != Timestamp::min()) (void)co_await backend.purge();
+            if (next_purge != Timestamp::min()) (void)co_await backend.purge_op();
             next_purge = now + purge_period;
           }
         }
@@ -112,7 +114,7 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
         case Op::get: {
           ++r.gets;
           r.get_bytes += request.size;
-          const std::optional<ReplayValue> cached = co_await backend.get(request.key);
+          const std::optional<ReplayValue> cached = co_await backend.get_op(request.key);
           if (cached) {
             ++r.hits;
             r.hit_bytes += request.size;
@@ -120,18 +122,18 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
             ++r.misses;
             if (config.demand_fill) {
               ++r.fills;
-              (void)co_await backend.set(request.key, request.size, request.ttl);
+              (void)co_await backend.set_op(request.key, request.size, request.ttl);
             }
           }
           break;
         }
         case Op::set:
           ++r.sets;
-          (void)co_await backend.set(request.key, request.size, request.ttl);
+          (void)co_await backend.set_op(request.key, request.size, request.ttl);
           break;
         case Op::erase:
           ++r.erases;
-          (void)co_await backend.erase(request.key);
+          (void)co_await backend.erase_op(request.key);
           break;
       }
     }

@@ -11,6 +11,7 @@
 #include "purecache/backend/clock.hpp"
 #include "purecache/backend/hold_timer.hpp"
 #include "purecache/backend/ibackend.hpp"
+#include "purecache/backend/locked_operation.hpp"
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/eviction_core.hpp"
 
@@ -26,7 +27,8 @@ struct DefaultBackendPolicy {
 
 /// Pairs `Core` with one mutex held across every operation, get included (reads reorder).
 /// `final`, so code holding the concrete type calls it without virtual dispatch. The clock is
-/// read only when the core uses time, once per operation, under the lock.
+/// read only when the core uses time, once per operation, under the lock. Each operation exists
+/// twice over the same locked code: as the IBackend Task, and as a frame-less awaitable (*_op).
 template <EvictionCore Core, class Policy = DefaultBackendPolicy>
 class LockedBackend final : public IBackend<typename Core::key_type, typename Core::mapped_type> {
  public:
@@ -41,57 +43,51 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   explicit LockedBackend(const CoreConfig& config, Clock clock = {}, HoldTimer timer = {})
       : core_(config), clock_(std::move(clock)), timer_(std::move(timer)) {}
 
-  Task<std::optional<V>> get(const K& key) override {
-    auto guard = co_await mutex_.scoped_lock();
-    const auto mark = timer_.start();
-    std::optional<V> result;
-    if (const V* value = core_.get(key, now())) result.emplace(*value);
-    timer_.stop(mark);
-    co_return result;
-  }
-
+  // The IBackend protocol: each Task wraps the frame-less awaitable of the same name below,
+  // so both paths run the same locked code.
+  Task<std::optional<V>> get(const K& key) override { co_return co_await get_op(key); }
   Task<bool> set(const K& key, V value, Duration ttl) override {
-    auto guard = co_await mutex_.scoped_lock();
-    const auto mark = timer_.start();
-    const bool inserted = core_.set(key, std::move(value), now(), ttl);
-    timer_.stop(mark);
-    co_return inserted;
+    co_return co_await set_op(key, std::move(value), ttl);
   }
-
-  Task<bool> erase(const K& key) override {
-    auto guard = co_await mutex_.scoped_lock();
-    const auto mark = timer_.start();
-    const bool erased = core_.erase(key, now());
-    timer_.stop(mark);
-    co_return erased;
-  }
-
-  Task<void> clear() override {
-    auto guard = co_await mutex_.scoped_lock();
-    const auto mark = timer_.start();
-    core_.clear();
-    timer_.stop(mark);
-  }
-
-  Task<std::size_t> purge() override {
-    auto guard = co_await mutex_.scoped_lock();
-    std::size_t dropped = 0;
-    if constexpr (ExpiringCore<Core>) {
-      const auto mark = timer_.start();
-      dropped = core_.purge(now());
-      timer_.stop(mark);
-    }
-    co_return dropped;
-  }
-
+  Task<bool> erase(const K& key) override { co_return co_await erase_op(key); }
+  Task<void> clear() override { co_await clear_op(); }
+  Task<std::size_t> purge() override { co_return co_await purge_op(); }
   Task<std::size_t> size() override {
-    auto guard = co_await mutex_.scoped_lock();
-    co_return core_.size();
+    co_return co_await locked([this] { return core_.size(); });
+  }
+  Task<BackendStats> stats() override {
+    co_return co_await locked(
+        [this] { return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory()}; });
   }
 
-  Task<BackendStats> stats() override {
-    auto guard = co_await mutex_.scoped_lock();
-    co_return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory()};
+  /// The same operations as awaitables without a coroutine frame, for code that holds the
+  /// concrete type and wants no allocation or virtual call per operation (the simulator).
+  /// Lazy and FIFO like the Tasks; `key` must outlive the co_await.
+  [[nodiscard]] auto get_op(const K& key) {
+    return timed([this, &key]() -> std::optional<V> {
+      if (const V* value = core_.get(key, now())) return *value;
+      return std::nullopt;
+    });
+  }
+  [[nodiscard]] auto set_op(const K& key, V value, Duration ttl = kDefaultTTL) {
+    return timed([this, &key, value = std::move(value), ttl]() mutable {
+      return core_.set(key, std::move(value), now(), ttl);
+    });
+  }
+  [[nodiscard]] auto erase_op(const K& key) {
+    return timed([this, &key] { return core_.erase(key, now()); });
+  }
+  [[nodiscard]] auto clear_op() {
+    return timed([this] { core_.clear(); });
+  }
+  [[nodiscard]] auto purge_op() {
+    return timed([this]() -> std::size_t {
+      if constexpr (ExpiringCore<Core>) {
+        return core_.purge(now());
+      } else {
+        return 0;
+      }
+    });
   }
 
   /// The core, for single-threaded inspection when no operation can be in flight (tests, reports).
@@ -99,6 +95,24 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   [[nodiscard]] HoldTimer& hold_timer() noexcept { return timer_; }
 
  private:
+  template <class Op>
+  [[nodiscard]] detail::LockedOperation<Mutex, Op> locked(Op op) {
+    return detail::LockedOperation<Mutex, Op>(mutex_, std::move(op));
+  }
+  /// Runs op under the lock with the hold timer around it.
+  template <class Op>
+  [[nodiscard]] auto timed(Op op) {
+    return locked([this, op = std::move(op)]() mutable {
+      const auto mark = timer_.start();
+      struct Stop {  // also on exceptions
+        HoldTimer& timer;
+        decltype(mark) started;
+        ~Stop() { timer.stop(started); }
+      } stop{timer_, mark};
+      return op();
+    });
+  }
+
   [[nodiscard]] Timestamp now() const noexcept {
     if constexpr (Core::kUsesTime) {
       return clock_.now();

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "purecache/core/hash.hpp"
 #include "purecache/error.hpp"
 #include "purecache/trace/request.hpp"
 
@@ -30,16 +31,9 @@ class KeyLimitError : public Error {
 };
 
 namespace detail {
-/// Murmur3's 64-bit finaliser: every input bit affects every output bit, so the top bits can
-/// index a power-of-two table.
-[[nodiscard]] constexpr std::uint64_t interner_mix(std::uint64_t x) noexcept {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
+/// The cores' one-multiply fold (mix64): its top bits index a power-of-two table well, at a
+/// third of the cost of a full finaliser; it runs twice per request (prefetch, then lookup).
+[[nodiscard]] inline std::uint64_t interner_mix(std::uint64_t x) noexcept { return mix64(x); }
 
 /// Hash of a byte string, 8 bytes per step; good enough for open addressing, not for adversaries.
 [[nodiscard]] inline std::uint64_t interner_hash(const char* data, std::size_t size) noexcept {

@@ -12,7 +12,7 @@ namespace {
 
 // Python struct "<IQIq": u32 timestamp (s), u64 object id, u32 size, i64 next access vtime.
 constexpr std::size_t kRecordBytes = 24;
-constexpr std::size_t kPrefetchAhead = 8;  // records
+constexpr std::size_t kPrefetchAhead = 32;  // records
 
 template <class T>
 T load_le(const char* p) noexcept {

@@ -29,7 +29,7 @@ struct SimConfig {
   bool demand_fill = true;
   double rate = 1000;                   // synthetic requests per second for traces without time
   std::string on_error = "fail";        // fail | skip
-  std::uint32_t lock_sample = 1;        // time one lock hold in this many
+  std::uint32_t lock_sample = 16;       // time one lock hold in this many
 };
 
 /// `purecache-sim gen ...`.

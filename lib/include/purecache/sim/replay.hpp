@@ -21,7 +21,7 @@ struct ReplayConfig {
   bool demand_fill = true;          // a get that misses is followed by a set of the same key
   std::uint64_t warmup = 0;         // leading requests replayed but not counted
   Duration synthetic_step{1'000'000};  // clock advance per request when the trace has no time
-  std::uint32_t lock_sample_every = 1;  // time one lock hold in this many (1 = every hold)
+  std::uint32_t lock_sample_every = 16;  // time one lock hold in this many (1 = every hold)
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
   std::function<void(const TraceReader&)> on_batch{};
 };

@@ -27,9 +27,8 @@ void resume_trampolined(ResumeNode& node) noexcept {
     return;
   }
   trampoline.running = true;
-  // The node lives in the coroutine's frame: read what we need before resuming it, since the
-  // frame may be gone when resume() returns.
   node.handle_.resume();
+  // A node lives in its coroutine's frame, which may be gone once resumed: unlink it first.
   while (ResumeNode* next = trampoline.head) {
     trampoline.head = next->next_;
     if (trampoline.head == nullptr) trampoline.tail = nullptr;

@@ -162,7 +162,7 @@ TEST_CASE("identical input gives identical counts", "[sim]") {
   CHECK(first == second);
 }
 
-TEST_CASE("--output writes the report to a file and --jsonl appends lines", "[sim]") {
+TEST_CASE("the report goes to the --output file, and --jsonl appends one line per run", "[sim]") {
   const auto path = std::filesystem::temp_directory_path() / "purecache_cli_output_test.jsonl";
   std::filesystem::remove(path);
   for (int i = 0; i < 2; ++i) {

@@ -209,3 +209,29 @@ TEST_CASE("bad input: a clear one-line error, exit 2, nothing on stdout", "[sim]
   check_rejected({"--warmup", "8", "--trace", good}, "warmup must be below the trace's 8 requests, got '8'");
   check_rejected({}, "--trace is required (see --help)");
 }
+
+TEST_CASE("bad trace content: the message names file and line or record, exit 2", "[sim][errors]") {
+  const std::string dir = kData + "trace/";
+  check_rejected({"--trace", dir + "csv_wrong_field_count.csv"},
+                 dir + "csv_wrong_field_count.csv:3: expected 5 fields, got 3");
+  check_rejected({"--trace", dir + "oracle_truncated.oracleGeneral.bin"},
+                 dir + "oracle_truncated.oracleGeneral.bin:record 3: truncated record: 10 of 24 bytes");
+  check_rejected({"--trace", dir + "empty.txt"}, dir + "empty.txt: trace is empty");
+  check_rejected({"--trace", dir + "csv_header_only.csv"}, dir + "csv_header_only.csv: trace has no requests");
+  check_rejected({"--trace", dir + "csv_unknown_op.csv"},
+                 dir + "csv_unknown_op.csv:2: unknown op 'read' (expected get, set or delete)");
+  check_rejected({"--trace", dir + "corrupt.txt.zst"}, dir + "corrupt.txt.zst: corrupt zstd data: Unknown frame descriptor");
+  // A percentage capacity reads the trace first: the error is the same.
+  check_rejected({"--capacity", "10%", "--trace", dir + "csv_wrong_field_count.csv"},
+                 dir + "csv_wrong_field_count.csv:3: expected 5 fields, got 3");
+}
+
+TEST_CASE("in skip mode the good records replay and the bad ones are reported", "[sim][errors]") {
+  const std::string trace = kData + "trace/csv_many_bad_rows.csv";
+  const auto r = report({"--on-error", "skip", "--capacity", "10", "--trace", trace});
+  CHECK(r["errors"]["skipped"] == 7);
+  CHECK(r["requests"] == 3);
+  REQUIRE(r["errors"]["first"].size() == 5);
+  CHECK(r["errors"]["first"][0] == trace + ":2: invalid size 'a'");
+  CHECK(r["errors"]["first"][4] == trace + ":7: expected 2 fields, got 3");
+}

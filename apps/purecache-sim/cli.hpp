@@ -25,8 +25,8 @@ struct SimConfig {
   std::uint64_t warmup = 0;
   std::string output;                   // empty: stdout
   bool jsonl = false;                   // one line; appended to --output
-  bool progress = true;
-  bool demand_fill = true;
+  bool no_progress = false;
+  bool no_fill = false;                 // no demand fill after a missed get
   double rate = 1000;                   // synthetic requests per second for traces without time
   std::string on_error = "fail";        // fail | skip
   std::uint32_t lock_sample = 16;       // time one lock hold in this many

@@ -110,9 +110,10 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   const TraceOptions options = trace_options(config);
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
   if (!(config.rate > 0) || !std::isfinite(config.rate)) bad_value("rate", std::to_string(config.rate), "must be > 0");
+  if (config.lock_sample == 0) bad_value("lock-sample", "0", "must be >= 1");
 
   ReplayConfig replay_config{.policy = policy,
-                             .demand_fill = config.demand_fill,
+                             .demand_fill = !config.no_fill,
                              .warmup = config.warmup,
                              .synthetic_step = seconds_to_duration(1.0 / config.rate),
                              .lock_sample_every = config.lock_sample};
@@ -146,7 +147,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
 
   TraceReader reader(config.trace, options);
   std::optional<ProgressBar> progress;
-  if (config.progress && streams.err_is_terminal) {
+  if (!config.no_progress && streams.err_is_terminal) {
     progress.emplace(streams.err);
     replay_config.on_batch = [&](const TraceReader& r) {
       progress->update(r.bytes_consumed(), r.total_bytes(), r.requests_read());
@@ -179,7 +180,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       .capacity = capacity,
       .capacity_spec = config.capacity,
       .ttl_seconds = kind.expiring ? config.ttl_seconds : std::nullopt,
-      .demand_fill = config.demand_fill,
+      .demand_fill = !config.no_fill,
       .warmup = config.warmup,
       .synthetic_rate = reader.has_timestamps() ? 0.0 : config.rate,
       .skipped_records = reader.skipped(),

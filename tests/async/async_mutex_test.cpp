@@ -20,7 +20,6 @@ using purecache::AsyncMutexLock;
 using purecache::LocalAsyncMutex;
 using purecache::sync_wait;
 using purecache::Task;
-using purecache::test::drain_until;
 using purecache::test::HopQueue;
 using purecache::test::spawn;
 

@@ -46,7 +46,7 @@ class HopQueue {
     void await_resume() const noexcept {}
 
    private:
-    HopQueue& queue_;
+    HopQueue& queue_;  // where the suspended coroutine is parked
   };
 
   HopAwaiter hop() noexcept { return HopAwaiter(*this); }
@@ -66,8 +66,8 @@ class HopQueue {
   }
 
  private:
-  std::mutex mutex_;
-  std::deque<std::coroutine_handle<>> handles_;
+  std::mutex mutex_;                             // guards handles_
+  std::deque<std::coroutine_handle<>> handles_;  // parked coroutines, oldest first
 };
 
 // Runs hopped coroutines on this thread until `finished` reaches `total` or nothing has

@@ -122,9 +122,11 @@ class BasicLRUCore {
     return dropped;
   }
 
-  /// Hint for callers that know their next keys (trace replays): start loading the index slot
-  /// a lookup of `key` reads first. Changes nothing; issue it several operations ahead.
+  /// Hints for callers that know their next keys (trace replays): start loading the index slot
+  /// a lookup of `key` reads first, and later (once that slot is cached) its entry. They change
+  /// nothing; issue prefetch_slot several operations ahead and prefetch_entry about half as far.
   void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
+  void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
 
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {

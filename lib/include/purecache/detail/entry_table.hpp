@@ -39,6 +39,12 @@ class EntryTable {
   /// Hint: start loading the index slot where `key` would be found. No effect on contents.
   void prefetch_slot(const Key& key) const noexcept { index_.prefetch(hash_(key)); }
 
+  /// Hint, best issued once prefetch_slot had time to land: start loading `key`'s entry.
+  void prefetch_entry(const Key& key) const {
+    const std::uint32_t i = find(key, hash_(key));
+    if (i != KeyIndex::kNone) __builtin_prefetch(&entries_[i]);
+  }
+
   /// Appends an entry for a key known to be absent; returns its number.
   template <class... Args>
   std::uint32_t emplace(std::uint64_t h, Args&&... args) {

@@ -72,7 +72,6 @@ template <class Backend>
 Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig& config,
                       VirtualClock clock, LatencyHistogram& hold_ticks, ReplayResult& result) {
   using Core = std::remove_cvref_t<decltype(backend.core())>;
-  constexpr bool kUnboundedExpiry = ExpiringCore<Core> && Core::kUsesTime;
   std::array<Request, kBatch> batch{};
   const bool trace_time = reader.has_timestamps();
   const Duration purge_period = config.core.ttl;
@@ -100,12 +99,12 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
       if constexpr (Core::kUsesTime) {
         const Timestamp now = trace_time ? request.time : config.synthetic_step * static_cast<std::int64_t>(index - 1);
         clock.set(now);
-        if constexpr (kUnboundedExpiry && requires { backend.core().capacity(); }) {
+        if constexpr (ExpiringCore<Core>) {
           if (backend.core().capacity() == 0 && now >= next_purge) {
             // An unbounded TTL cache only sheds untouched expired keys when purged: do it once
             // per TTL of trace time, so memory tracks the live set (amortised O(1) per request).
             if (next_purge != Timestamp::min()) (void)co_await backend.purge_op();
-            next_purge = now + purge_period;
+            next_purge = expiry_time(now, purge_period);
           }
         }
       }

@@ -7,12 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace purecache {
+#include "purecache/detail/uint128.hpp"
 
-namespace detail {
-// Exact running sum: 2^64 ns is only ~584 years of total latency, reachable by a long benchmark.
-__extension__ typedef unsigned __int128 Uint128;
-}  // namespace detail
+namespace purecache {
 
 /// HdrHistogram-style histogram. Values below 2048 are stored exactly; above, each power of two
 /// [2^k, 2^(k+1)) is split into 1024 equal sub-buckets, so a bucket's width is below 1/1024 of
@@ -128,7 +125,7 @@ class LatencyHistogram {
   std::vector<std::uint64_t> counts_;  // kBucketSlots entries, sized once; sum == total_
   std::uint64_t total_ = 0;            // values recorded
   std::uint64_t overflow_ = 0;         // values above kHighestTrackableValue
-  detail::Uint128 sum_ = 0;            // exact sum of unclamped values
+  detail::Uint128 sum_ = 0;            // exact: 2^64 ns (584 years) is reachable summed over holds
   std::uint64_t min_ = UINT64_MAX;     // UINT64_MAX while empty
   std::uint64_t max_ = 0;              // 0 while empty
 };

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "purecache/detail/uint128.hpp"
+
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
@@ -13,7 +15,6 @@
 namespace purecache {
 
 namespace detail {
-__extension__ typedef unsigned __int128 Uint128;
 
 /// True when ticks come from the TSC: x86-64 with an invariant TSC (CPUID 0x80000007 EDX bit 8)
 /// and PURECACHE_TICK_SOURCE not set to "steady_clock". Runs CPUID once; cold.

@@ -75,7 +75,7 @@ const char* StringKeyInterner::store(KeyId id, std::string_view key) {
 }
 
 void StringKeyInterner::grow() {
-  std::vector<Slot> slots(slots_.size() * 2, Slot{nullptr, 0});
+  decltype(slots_) slots(slots_.size() * 2, Slot{nullptr, 0});
   const std::size_t mask = slots.size() - 1;
   const unsigned shift = shift_ - 1;
   // Walking the old table (not the ids) keeps reads sequential; stored hashes spare the arena.
@@ -121,7 +121,7 @@ KeyId IdKeyInterner::insert(std::uint64_t key, std::size_t index) {
 }
 
 void IdKeyInterner::grow() {
-  std::vector<Slot> slots(slots_.size() * 2, Slot{0, 0});
+  decltype(slots_) slots(slots_.size() * 2, Slot{0, 0});
   const std::size_t mask = slots.size() - 1;
   const unsigned shift = shift_ - 1;
   for (const Slot& slot : slots_) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "purecache/core/hash.hpp"
+#include "purecache/detail/huge_page_allocator.hpp"
 #include "purecache/error.hpp"
 #include "purecache/trace/request.hpp"
 
@@ -128,7 +129,7 @@ class StringKeyInterner {
   void grow();
   const char* store(KeyId id, std::string_view key);
 
-  std::vector<Slot> slots_;           // size is 2^k
+  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;           // size is 2^k
   std::size_t mask_ = 0;              // slots_.size() - 1
   unsigned shift_ = 64;               // 64 - log2(slots_.size()): top hash bits index the table
   std::vector<const char*> entries_;  // by id, dense
@@ -183,7 +184,7 @@ class IdKeyInterner {
   KeyId insert(std::uint64_t key, std::size_t index);
   void grow();
 
-  std::vector<Slot> slots_;          // size is 2^k
+  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;          // size is 2^k
   std::size_t mask_ = 0;             // slots_.size() - 1
   unsigned shift_ = 64;              // 64 - log2(slots_.size())
   std::vector<std::uint64_t> keys_;  // by id, dense

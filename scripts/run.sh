@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release -j2 --target purecache-sim
+cmake --preset release >&2
+cmake --build --preset release -j2 --target purecache-sim >&2  # stdout carries only the report
 exec build/release/apps/purecache-sim/purecache-sim --policy lfu --trace traces/zipf.txt "$@"

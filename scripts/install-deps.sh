@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages purecache needs, skipping those already present.
 set -euo pipefail
+exec >&2  # apt output is progress, not a result: keep stdout for the callers
 packages=(g++ cmake make catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
           libzstd-dev zstd python3-matplotlib)
 missing=()

@@ -92,7 +92,6 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
 
   /// The core, for single-threaded inspection when no operation can be in flight (tests, reports).
   [[nodiscard]] const Core& core() const noexcept { return core_; }
-  [[nodiscard]] HoldTimer& hold_timer() noexcept { return timer_; }
 
  private:
   template <class Op>

@@ -38,7 +38,11 @@ using AllCores = std::tuple<
     purecache::LRUTTLCore<std::uint64_t, std::string>, purecache::LRUCore<std::string, Blob>,
     purecache::LFUCore<std::string, Blob>, purecache::TTLCore<std::string, Blob>,
     purecache::LRUTTLCore<std::string, Blob>, purecache::LRUCore<std::uint32_t, std::uint64_t>,
-    purecache::LFUCore<std::uint32_t, std::uint64_t>>;
+    purecache::LFUCore<std::uint32_t, std::uint64_t>,
+    purecache::LRUCore<std::uint32_t, std::uint32_t, purecache::DenseIdHash>,
+    purecache::LFUCore<std::uint32_t, std::uint32_t, purecache::DenseIdHash>,
+    purecache::TTLCore<std::uint32_t, std::uint32_t, purecache::DenseIdHash>,
+    purecache::LRUTTLCore<std::uint32_t, std::uint32_t, purecache::DenseIdHash>>;
 
 template <class Core>
 using Key = typename Core::key_type;

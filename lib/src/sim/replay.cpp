@@ -150,7 +150,8 @@ ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
   LatencyHistogram hold_ticks;
   const std::uint32_t sample_every = std::max<std::uint32_t>(1, config.lock_sample_every);
   const auto started = std::chrono::steady_clock::now();
-  with_core_type<KeyId, ReplayValue>(config.policy, [&]<class Core>(std::type_identity<Core>) {
+  // Trace keys arrive interned as 0, 1, 2, ...: the cores index them by array, not by hash.
+  with_core_type<KeyId, ReplayValue, DenseIdHash>(config.policy, [&]<class Core>(std::type_identity<Core>) {
     VirtualClock clock;
     LockedBackend<Core, ReplayPolicy> backend(config.core, clock, SampledHoldTimer(&hold_ticks, sample_every));
     sync_wait(replay_all(backend, reader, config, clock, hold_ticks, result));

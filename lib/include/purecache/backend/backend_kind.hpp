@@ -44,14 +44,14 @@ inline constexpr std::array kBackendKinds{
 [[nodiscard]] BackendKind parse_backend_kind(std::string_view name);
 
 /// The only switch from kind to type: calls `f(std::type_identity<Core>{})` with the core type
-/// of `kind` for keys K and values V, and returns what f returns.
-template <class K, class V, class F>
+/// of `kind` for keys K, values V and key hash HashFn, and returns what f returns.
+template <class K, class V, class HashFn = Hash<K>, class F>
 decltype(auto) with_core_type(BackendKind kind, F&& f) {
   switch (kind) {
-    case BackendKind::lru: return std::forward<F>(f)(std::type_identity<LRUCore<K, V>>{});
-    case BackendKind::lfu: return std::forward<F>(f)(std::type_identity<LFUCore<K, V>>{});
-    case BackendKind::ttl: return std::forward<F>(f)(std::type_identity<TTLCore<K, V>>{});
-    case BackendKind::lru_ttl: return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V>>{});
+    case BackendKind::lru: return std::forward<F>(f)(std::type_identity<LRUCore<K, V, HashFn>>{});
+    case BackendKind::lfu: return std::forward<F>(f)(std::type_identity<LFUCore<K, V, HashFn>>{});
+    case BackendKind::ttl: return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
+    case BackendKind::lru_ttl: return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

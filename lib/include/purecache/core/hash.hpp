@@ -1,5 +1,5 @@
 #pragma once
-/// The default key hash of every core.
+/// The default key hash of every core, and the identity hash for keys that are dense numbers.
 
 #include <cstdint>
 #include <functional>
@@ -30,5 +30,16 @@ struct Hash {
     }
   }
 };
+
+/// For keys that are already small dense numbers (interned trace keys 0, 1, 2, ...): a core
+/// hashed with it indexes entries by an array of the key range instead of a hash table.
+struct DenseIdHash {
+  static constexpr bool kDenseIds = true;
+  [[nodiscard]] std::uint64_t operator()(std::uint32_t id) const noexcept { return id; }
+};
+
+/// A hash that says its values are dense key numbers, so an array can index them.
+template <class HashFn>
+concept DenseHash = HashFn::kDenseIds;
 
 }  // namespace purecache

@@ -6,10 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "purecache/core/core_stats.hpp"
+#include "purecache/core/hash.hpp"
+#include "purecache/detail/dense_key_index.hpp"
 #include "purecache/detail/key_index.hpp"
 #include "purecache/detail/memory_counter.hpp"
 
@@ -18,9 +21,11 @@ namespace purecache::detail {
 /// Entries live in one vector with no holes: removal moves the last entry into the gap and tells
 /// the caller, so a core's 32-bit links stay valid. The slab grows geometrically but never past
 /// max_entries, so a full bounded cache holds exactly capacity entries' worth of memory.
-/// `Entry` must have a public member `key`.
+/// `Entry` must have a public member `key`. A DenseHash swaps the hash index for an array.
 template <class Entry, class Key, class HashFn, class KeyEqual>
 class EntryTable {
+  using Index = std::conditional_t<DenseHash<HashFn>, DenseKeyIndex, KeyIndex>;
+
  public:
   /// max_entries == 0 means unbounded.
   explicit EntryTable(std::size_t max_entries)
@@ -58,7 +63,7 @@ class EntryTable {
 
   /// Re-files entry `i` after its key changed from one hashing to `old_h` to one hashing to `new_h`
   /// (a core reusing an evicted entry for a new key).
-  void rekey(std::uint32_t i, std::uint64_t old_h, std::uint64_t new_h) noexcept {
+  void rekey(std::uint32_t i, std::uint64_t old_h, std::uint64_t new_h) {
     index_.erase(old_h, i);
     index_.insert(new_h, i);
   }
@@ -102,7 +107,7 @@ class EntryTable {
 
   std::unique_ptr<MemoryCounter> counter_;  // on the heap: allocators point at it across moves
   std::vector<Entry, CountingAllocator<Entry>> entries_;  // dense, no holes
-  KeyIndex index_;                                         // exactly one slot per entry
+  Index index_;                                            // one slot per entry
   std::size_t max_entries_;                                // 0 = unbounded
   [[no_unique_address]] HashFn hash_;
   [[no_unique_address]] KeyEqual equal_;

@@ -4,6 +4,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "purecache/error.hpp"
 
@@ -56,6 +57,44 @@ TEST_CASE("string interner agrees with a hash map over many keys and table growt
   CHECK(keys.memory_bytes() > model.size() * 16);
 }
 
+TEST_CASE("decimal and other string keys share one id sequence, spelling by spelling", "[trace]") {
+  // Canonical decimals are interned by value: each must still be told from every other spelling.
+  StringKeyInterner keys;
+  const std::vector<std::string> spellings = {
+      "10", "abc", "010", "0", "00", "9999999999999999999", "18446744073709551615",
+      "18446744073709551616", "-1", "1.0", " 1", "1 ", "+1", "1a", "a1", "", "1"};
+  for (std::size_t i = 0; i < spellings.size(); ++i) {
+    CHECK(keys.intern(spellings[i]) == i);
+  }
+  for (std::size_t i = 0; i < spellings.size(); ++i) {
+    CHECK(keys.intern(spellings[i]) == i);
+    CHECK(keys.key(static_cast<KeyId>(i)) == spellings[i]);
+  }
+  CHECK(keys.size() == spellings.size());
+}
+
+TEST_CASE("string interner agrees with a hash map on mixed numeric and other keys", "[trace]") {
+  StringKeyInterner keys;
+  std::unordered_map<std::string, KeyId> model;
+  std::mt19937_64 rng(19);
+  std::string key;
+  for (int i = 0; i < 300'000; ++i) {
+    const auto n = rng() % 80'000;
+    switch (n % 4) {
+      case 0: key = std::to_string(n * 1'000'003); break;  // canonical decimal
+      case 1: key = "0" + std::to_string(n); break;         // leading zero: a string key
+      case 2: key = "key" + std::to_string(n); break;
+      default: key = std::to_string(n); break;              // decimal, overlaps case 0's spellings
+    }
+    const auto [it, inserted] = model.try_emplace(key, static_cast<KeyId>(model.size()));
+    REQUIRE(keys.intern(key) == it->second);
+  }
+  CHECK(keys.size() == model.size());
+  for (const auto& [k, id] : model) {
+    REQUIRE(keys.key(id) == k);
+  }
+}
+
 TEST_CASE("string keys longer than an arena block are stored whole", "[trace]") {
   StringKeyInterner keys;
   const std::string big(200'000, 'q');
@@ -96,6 +135,14 @@ TEST_CASE("interning past max_keys throws KeyLimitError and keeps the table inta
                        Catch::Message("too many distinct keys (limit 2)"));
   CHECK(strings.intern("a") == 0);
   CHECK(strings.size() == 2);
+
+  StringKeyInterner mixed(2);  // the limit counts numeric and other keys together
+  CHECK(mixed.intern("1") == 0);
+  CHECK(mixed.intern("x") == 1);
+  CHECK_THROWS_AS(mixed.intern("2"), KeyLimitError);
+  CHECK_THROWS_AS(mixed.intern("y"), KeyLimitError);
+  CHECK(mixed.intern("1") == 0);
+  CHECK(mixed.intern("x") == 1);
 
   IdKeyInterner ids(1);
   CHECK(ids.intern(5) == 0);

@@ -38,16 +38,20 @@ StringKeyInterner::StringKeyInterner(std::size_t max_keys)
   detail::check_max_keys(max_keys);
 }
 
-KeyId StringKeyInterner::insert(std::string_view key, std::size_t index, std::uint64_t hash) {
+KeyId StringKeyInterner::add(std::string_view key) {
   assert(key.size() <= UINT32_MAX);
   if (entries_.size() == max_keys_) {
     detail::throw_key_limit(max_keys_);
   }
   const auto id = static_cast<KeyId>(entries_.size());
-  const char* entry = store(id, key);
-  entries_.push_back(entry);
-  slots_[index] = Slot{entry, hash};
-  if (over_load(entries_.size(), slots_.size())) {
+  entries_.push_back(store(id, key));
+  return id;
+}
+
+KeyId StringKeyInterner::insert(std::string_view key, std::size_t index, std::uint64_t hash) {
+  const KeyId id = add(key);
+  slots_[index] = Slot{entries_.back(), hash};
+  if (over_load(++string_keys_, slots_.size())) {
     grow();
   }
   return id;
@@ -95,32 +99,36 @@ void StringKeyInterner::grow() {
 }
 
 std::size_t StringKeyInterner::memory_bytes() const noexcept {
-  return slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(const char*) +
+  return numbers_.memory_bytes() + slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(const char*) +
          blocks_.capacity() * sizeof(blocks_[0]) + block_bytes_;
 }
 
-IdKeyInterner::IdKeyInterner(std::size_t max_keys)
-    : slots_(kInitialSlots, Slot{0, 0}),
-      mask_(kInitialSlots - 1),
-      shift_(kInitialShift),
-      max_keys_(max_keys) {
-  detail::check_max_keys(max_keys);
-}
+IdKeyInterner::IdKeyInterner(std::size_t max_keys) : max_keys_(max_keys) { detail::check_max_keys(max_keys); }
 
-KeyId IdKeyInterner::insert(std::uint64_t key, std::size_t index) {
+KeyId IdKeyInterner::add(std::uint64_t key) {
   if (keys_.size() == max_keys_) {
     detail::throw_key_limit(max_keys_);
   }
-  const auto id = static_cast<KeyId>(keys_.size());
   keys_.push_back(key);
-  slots_[index] = Slot{key, id + 1};
-  if (over_load(keys_.size(), slots_.size())) {
-    grow();
-  }
-  return id;
+  return static_cast<KeyId>(keys_.size() - 1);
 }
 
-void IdKeyInterner::grow() {
+std::size_t IdKeyInterner::memory_bytes() const noexcept {
+  return numbers_.memory_bytes() + keys_.capacity() * sizeof(std::uint64_t);
+}
+
+namespace detail {
+
+NumberIdTable::NumberIdTable() : slots_(kInitialSlots, Slot{0, 0}), mask_(kInitialSlots - 1), shift_(kInitialShift) {}
+
+void NumberIdTable::insert_at(std::size_t index, std::uint64_t number, KeyId id) {
+  slots_[index] = Slot{number, id + 1};
+  if (over_load(++used_, slots_.size())) {
+    grow();
+  }
+}
+
+void NumberIdTable::grow() {
   decltype(slots_) slots(slots_.size() * 2, Slot{0, 0});
   const std::size_t mask = slots.size() - 1;
   const unsigned shift = shift_ - 1;
@@ -128,7 +136,7 @@ void IdKeyInterner::grow() {
     if (slot.id_plus_one == 0) {
       continue;
     }
-    std::size_t index = static_cast<std::size_t>(detail::interner_mix(slot.key) >> shift);
+    std::size_t index = static_cast<std::size_t>(hash(slot.number) >> shift);
     while (slots[index].id_plus_one != 0) {
       index = (index + 1) & mask;
     }
@@ -139,8 +147,6 @@ void IdKeyInterner::grow() {
   shift_ = shift;
 }
 
-std::size_t IdKeyInterner::memory_bytes() const noexcept {
-  return slots_.capacity() * sizeof(Slot) + keys_.capacity() * sizeof(std::uint64_t);
-}
+}  // namespace detail
 
 }  // namespace purecache

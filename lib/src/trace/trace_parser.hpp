@@ -97,7 +97,7 @@ std::size_t TraceParser::read_rows(LineReader& lines, StringKeyInterner& keys,
   constexpr std::size_t kGroup = 16;  // enough misses in flight to cover memory latency
   struct Pending {
     std::string_view key;  // into the input buffer: valid until the next refill
-    std::uint64_t hash;
+    KeyProbe probe;
     std::uint64_t line;
   };
   std::array<Pending, kGroup> pending;
@@ -111,14 +111,14 @@ std::size_t TraceParser::read_rows(LineReader& lines, StringKeyInterner& keys,
       std::size_t n = 0;
       while (n < want && lines.next_buffered(line)) {
         if (parse_row(line, out[filled + n], key)) {
-          const std::uint64_t hash = StringKeyInterner::hash(key);
-          keys.prefetch(hash);
-          pending[n++] = Pending{key, hash, lines.line_number()};
+          const KeyProbe probe = StringKeyInterner::probe(key);
+          keys.prefetch(probe);
+          pending[n++] = Pending{key, probe, lines.line_number()};
         }
       }
       for (std::size_t i = 0; i < n; ++i) {
         at = pending[i].line;
-        out[filled + i].key = keys.intern(pending[i].key, pending[i].hash);
+        out[filled + i].key = keys.intern(pending[i].key, pending[i].probe);
       }
       filled += n;
       if (n == want) {

@@ -12,6 +12,7 @@
 #include "purecache/core/hash.hpp"
 #include "purecache/detail/huge_page_allocator.hpp"
 #include "purecache/error.hpp"
+#include "purecache/trace/number_id_table.hpp"
 #include "purecache/trace/request.hpp"
 
 namespace purecache {
@@ -32,10 +33,6 @@ class KeyLimitError : public Error {
 };
 
 namespace detail {
-/// The cores' one-multiply fold (mix64): its top bits index a power-of-two table well, at a
-/// third of the cost of a full finaliser; it runs twice per request (prefetch, then lookup).
-[[nodiscard]] inline std::uint64_t interner_mix(std::uint64_t x) noexcept { return mix64(x); }
-
 /// Hash of a byte string, 8 bytes per step; good enough for open addressing, not for adversaries.
 [[nodiscard]] inline std::uint64_t interner_hash(const char* data, std::size_t size) noexcept {
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
@@ -52,46 +49,76 @@ namespace detail {
     std::memcpy(&word, data, size);
     h = (h ^ word) * kMul;
   }
-  return interner_mix(h);
+  return mix64(h);
+}
+
+/// The value of `key` if it is the canonical decimal spelling of a number below 10^19: digits
+/// only, no sign, no leading zero but in "0". Canonical spellings and values are one to one.
+[[nodiscard]] inline bool canonical_decimal(std::string_view key, std::uint64_t& value) noexcept {
+  if (key.empty() || key.size() > 19 || (key[0] == '0' && key.size() > 1)) return false;
+  std::uint64_t v = 0;
+  for (const char c : key) {
+    const auto digit = static_cast<unsigned char>(c - '0');
+    if (digit > 9) return false;
+    v = v * 10 + digit;
+  }
+  value = v;
+  return true;
 }
 
 [[noreturn]] void throw_key_limit(std::size_t limit);
 void check_max_keys(std::size_t max_keys);
 }  // namespace detail
 
+/// A string key looked at ahead of interning, so that a batch can prefetch its slots first.
+struct KeyProbe {
+  std::uint64_t hash;    // NumberIdTable::hash(number) if numeric, else of the key's bytes
+  std::uint64_t number;  // the key's value, if numeric
+  bool numeric;          // the key is a canonical decimal number (detail::canonical_decimal)
+};
+
 /// Interns string keys. Lookup takes a string_view and allocates nothing for a known key; a new
-/// key's bytes are copied once into an arena of large blocks. Open addressing with linear probing;
-/// a slot holds the full hash and points straight at its key's arena entry (id, size, bytes), so
-/// a hit costs the slot plus one arena read. Memory: 16 bytes per slot (load <= 3/4) + 8 bytes
-/// per key + the key bytes + 8.
+/// key's bytes are copied once into an arena of large blocks. Keys spelled as canonical decimal
+/// numbers, as most traces' are, are looked up by value in a NumberIdTable: one slot read, no
+/// arena read. Other keys use a string table whose slots hold the full hash and point at the
+/// key's arena entry (id, size, bytes). Both share one id sequence. Memory: 16 bytes per slot of
+/// either table (load <= 3/4) + 8 bytes per key + the key bytes + 8.
 class StringKeyInterner {
  public:
   /// max_keys in [1, kMaxKeyCount], else ConfigError.
   explicit StringKeyInterner(std::size_t max_keys = kMaxKeyCount);
 
-  /// The hash intern() uses; pass it to prefetch() and intern(key, hash) to overlap the table's
-  /// cache misses across a batch.
-  [[nodiscard]] static std::uint64_t hash(std::string_view key) noexcept {
-    return detail::interner_hash(key.data(), key.size());
+  /// What intern() computes first; pass it to prefetch() and intern(key, probe) to overlap the
+  /// tables' cache misses across a batch.
+  [[nodiscard]] static KeyProbe probe(std::string_view key) noexcept {
+    KeyProbe p{0, 0, false};
+    p.numeric = detail::canonical_decimal(key, p.number);
+    p.hash = p.numeric ? detail::NumberIdTable::hash(p.number) : detail::interner_hash(key.data(), key.size());
+    return p;
   }
-  /// Hints the CPU to load the slot `hash` starts probing at. No effect on contents.
-  void prefetch(std::uint64_t hash) const noexcept {
-    __builtin_prefetch(&slots_[static_cast<std::size_t>(hash >> shift_)]);
+  /// Hints the CPU to load the slot `probe` starts at. No effect on contents.
+  void prefetch(const KeyProbe& probe) const noexcept {
+    if (probe.numeric) {
+      numbers_.prefetch(probe.hash);
+    } else {
+      __builtin_prefetch(&slots_[static_cast<std::size_t>(probe.hash >> shift_)]);
+    }
   }
 
   /// Id of `key`, adding it as id size() if new. Amortised O(1); throws KeyLimitError if new
   /// and size() == max_keys. key.size() must be < 2^32.
-  [[nodiscard]] KeyId intern(std::string_view key) { return intern(key, hash(key)); }
+  [[nodiscard]] KeyId intern(std::string_view key) { return intern(key, probe(key)); }
 
-  /// intern(key) with `hash` == hash(key) computed earlier.
-  [[nodiscard]] KeyId intern(std::string_view key, std::uint64_t hash) {
-    std::size_t index = static_cast<std::size_t>(hash >> shift_);
+  /// intern(key) with `probe` == probe(key) computed earlier.
+  [[nodiscard]] KeyId intern(std::string_view key, const KeyProbe& probe) {
+    if (probe.numeric) return numbers_.find_or_insert(probe.number, probe.hash, [&] { return add(key); });
+    std::size_t index = static_cast<std::size_t>(probe.hash >> shift_);
     for (;;) {
       const Slot& slot = slots_[index];
       if (slot.entry == nullptr) {
-        return insert(key, index, hash);
+        return insert(key, index, probe.hash);
       }
-      if (slot.hash == hash && entry_key(slot.entry) == key) {
+      if (slot.hash == probe.hash && entry_key(slot.entry) == key) {
         return entry_id(slot.entry);
       }
       index = (index + 1) & mask_;
@@ -126,10 +153,13 @@ class StringKeyInterner {
   }
 
   KeyId insert(std::string_view key, std::size_t index, std::uint64_t hash);
+  /// Gives `key` the next id and stores it; throws KeyLimitError at max_keys.
+  KeyId add(std::string_view key);
   void grow();
   const char* store(KeyId id, std::string_view key);
 
-  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;           // size is 2^k
+  detail::NumberIdTable numbers_;  // canonical decimal keys, by value
+  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;           // other keys; size is 2^k
   std::size_t mask_ = 0;              // slots_.size() - 1
   unsigned shift_ = 64;               // 64 - log2(slots_.size()): top hash bits index the table
   std::vector<const char*> entries_;  // by id, dense
@@ -137,6 +167,7 @@ class StringKeyInterner {
   std::size_t block_bytes_ = 0;                  // total capacity of blocks_
   char* free_ = nullptr;                         // next free byte of the last block
   std::size_t free_size_ = 0;                    // bytes left in the last block
+  std::size_t string_keys_ = 0;                  // keys in slots_ (the others are in numbers_)
   std::size_t max_keys_;                         // size() never exceeds it
 };
 
@@ -148,24 +179,12 @@ class IdKeyInterner {
   explicit IdKeyInterner(std::size_t max_keys = kMaxKeyCount);
 
   /// Hints the CPU to load the slot interning `key` starts probing at. No effect on contents.
-  void prefetch(std::uint64_t key) const noexcept {
-    __builtin_prefetch(&slots_[static_cast<std::size_t>(detail::interner_mix(key) >> shift_)]);
-  }
+  void prefetch(std::uint64_t key) const noexcept { numbers_.prefetch(detail::NumberIdTable::hash(key)); }
 
   /// Id of `key`, adding it as id size() if new. Amortised O(1); throws KeyLimitError if new
   /// and size() == max_keys.
   [[nodiscard]] KeyId intern(std::uint64_t key) {
-    std::size_t index = static_cast<std::size_t>(detail::interner_mix(key) >> shift_);
-    for (;;) {
-      const Slot& slot = slots_[index];
-      if (slot.id_plus_one == 0) {
-        return insert(key, index);
-      }
-      if (slot.key == key) {
-        return slot.id_plus_one - 1;
-      }
-      index = (index + 1) & mask_;
-    }
+    return numbers_.find_or_insert(key, detail::NumberIdTable::hash(key), [&] { return add(key); });
   }
 
   /// The key interned as `id` (id < size()).
@@ -176,17 +195,10 @@ class IdKeyInterner {
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
  private:
-  struct Slot {
-    std::uint64_t key;          // valid when id_plus_one != 0
-    std::uint32_t id_plus_one;  // 0 = empty
-  };
+  /// Gives `key` the next id; throws KeyLimitError at max_keys.
+  KeyId add(std::uint64_t key);
 
-  KeyId insert(std::uint64_t key, std::size_t index);
-  void grow();
-
-  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;          // size is 2^k
-  std::size_t mask_ = 0;             // slots_.size() - 1
-  unsigned shift_ = 64;              // 64 - log2(slots_.size())
+  detail::NumberIdTable numbers_;    // key -> id
   std::vector<std::uint64_t> keys_;  // by id, dense
   std::size_t max_keys_;             // size() never exceeds it
 };

@@ -36,7 +36,7 @@ class DenseKeyIndex {
   /// Adds a key number known to be absent, growing the array geometrically past it if needed.
   void insert(std::uint64_t hash, std::uint32_t entry) {
     assert(entry != kNone);
-    if (hash >= refs_.size()) refs_.resize(std::max<std::size_t>(hash + 1, refs_.size() * 2), kNone);
+    if (hash >= refs_.size()) [[unlikely]] grow_past(hash);
     refs_[hash] = entry;
   }
 
@@ -58,6 +58,10 @@ class DenseKeyIndex {
   [[nodiscard]] std::size_t slot_count() const noexcept { return refs_.size(); }
 
  private:
+  [[gnu::noinline]] void grow_past(std::uint64_t hash) {
+    refs_.resize(std::max<std::size_t>(hash + 1, refs_.size() * 2), kNone);
+  }
+
   std::vector<std::uint32_t, CountingAllocator<std::uint32_t>> refs_;  // key number -> entry, kNone if absent
 };
 

@@ -72,23 +72,26 @@ template <class Backend>
 Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig& config,
                       VirtualClock clock, LatencyHistogram& hold_ticks, ReplayResult& result) {
   using Core = std::remove_cvref_t<decltype(backend.core())>;
-  std::array<Request, kBatch> batch{};
+  // kPrefetchDistance spare requests past the batch, so the hints below need no bounds check:
+  // what they read there is a key of an earlier batch (or 0), valid and harmless to prefetch.
+  std::array<Request, kBatch + kPrefetchDistance> batch{};
   const bool trace_time = reader.has_timestamps();
   const Duration purge_period = config.core.ttl;
   Timestamp next_purge = Timestamp::min();
   std::uint64_t index = 0;
+  const std::uint64_t reset_at = config.warmup == 0 ? 0 : config.warmup + 1;  // 0: never
   EvictionCounts evictions_before{};
   ReplayResult& r = result;
 
-  while (const std::size_t n = reader.read(batch)) {
+  while (const std::size_t n = reader.read(std::span(batch).first(kBatch))) {
     for (std::size_t i = 0; i < n; ++i) {
       const Request& request = batch[i];
       // The replay knows its future: start loading the index slot of a request 8 ahead, then
       // (slot now cached) the entry of the one 4 ahead, so cache misses overlap the work in
       // between. Single-threaded: the hints read the core without its lock.
-      if (i + kPrefetchDistance < n) backend.core().prefetch_slot(batch[i + kPrefetchDistance].key);
-      if (i + kPrefetchDistance / 2 < n) backend.core().prefetch_entry(batch[i + kPrefetchDistance / 2].key);
-      if (index++ == config.warmup && config.warmup != 0) {
+      backend.core().prefetch_slot(batch[i + kPrefetchDistance].key);
+      backend.core().prefetch_entry(batch[i + kPrefetchDistance / 2].key);
+      if (++index == reset_at) [[unlikely]] {
         // Warm-up over: forget what it counted; the cache keeps its contents.
         r.warmup_requests = config.warmup;
         r.requests = r.gets = r.hits = r.misses = r.sets = r.erases = r.fills = 0;
@@ -109,31 +112,26 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
         }
       }
       ++r.requests;
-      switch (request.op) {
-        case Op::get: {
-          ++r.gets;
-          r.get_bytes += request.size;
-          const std::optional<ReplayValue> cached = co_await backend.get_op(request.key);
-          if (cached) {
-            ++r.hits;
-            r.hit_bytes += request.size;
-          } else {
-            ++r.misses;
-            if (config.demand_fill) {
-              ++r.fills;
-              (void)co_await backend.set_op(request.key, request.size, request.ttl);
-            }
+      if (request.op == Op::get) [[likely]] {
+        ++r.gets;
+        r.get_bytes += request.size;
+        const std::optional<ReplayValue> cached = co_await backend.get_op(request.key);
+        if (cached) {
+          ++r.hits;
+          r.hit_bytes += request.size;
+        } else {
+          ++r.misses;
+          if (config.demand_fill) {
+            ++r.fills;
+            (void)co_await backend.set_op(request.key, request.size, request.ttl);
           }
-          break;
         }
-        case Op::set:
-          ++r.sets;
-          (void)co_await backend.set_op(request.key, request.size, request.ttl);
-          break;
-        case Op::erase:
-          ++r.erases;
-          (void)co_await backend.erase_op(request.key);
-          break;
+      } else if (request.op == Op::set) {
+        ++r.sets;
+        (void)co_await backend.set_op(request.key, request.size, request.ttl);
+      } else {
+        ++r.erases;
+        (void)co_await backend.erase_op(request.key);
       }
     }
     if (config.on_batch) config.on_batch(reader);

@@ -43,6 +43,25 @@ TEST_CASE("the tick source reports a plausible calibrated rate", "[metrics]") {
   CHECK(TickClock::ticks_per_second() == Approx(rate).epsilon(1e-3));
 }
 
+TEST_CASE("calibrating over a span of work measures the rate calibrate() measures", "[metrics]") {
+  TickClock::calibrate();
+  const double rate = TickClock::ticks_per_second();
+  const TickClock::Mark mark = TickClock::mark();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  TickClock::calibrate_since(mark);
+  CHECK(TickClock::ticks_per_second() == Approx(rate).epsilon(1e-3));
+
+  // A span too short to measure is topped up with a sleep to the usual ~20 ms.
+  const auto started = std::chrono::steady_clock::now();
+  TickClock::calibrate_since(TickClock::mark());
+  if (TickClock::source() == "tsc") {
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(20));
+  }
+  CHECK(TickClock::ticks_per_second() == Approx(rate).epsilon(1e-3));
+}
+
 TEST_CASE("ticks agree with steady_clock over the same interval", "[metrics]") {
   // Both clocks read back to back at each end, so only the calibration error (and a preemption
   // landing between two adjacent reads, which is rare) separates them.

@@ -23,17 +23,12 @@ std::uint64_t steady_ns() noexcept {
 }
 
 #if defined(__x86_64__)
-struct ClockPair {
-  std::uint64_t ticks;  // TSC at the middle of the steady_clock read
-  std::uint64_t ns;     // steady_clock reading
-};
-
 // Bracketing the steady_clock read between two TSC reads and taking the midpoint halves the
 // pairing error; keeping the narrowest of a few brackets matters more: the first reads after
 // waking from the calibration sleep take ~2 us here (measured), which skewed a 20 ms
 // calibration by ~100 ppm.
-ClockPair read_pair() noexcept {
-  ClockPair best{0, 0};
+TickClock::Mark read_pair() noexcept {
+  TickClock::Mark best{0, 0};
   std::uint64_t best_width = UINT64_MAX;
   for (int attempt = 0; attempt < 8; ++attempt) {
     const std::uint64_t before = __rdtsc();
@@ -84,17 +79,30 @@ std::uint64_t first_calibration() noexcept {
 
 }  // namespace detail
 
-void TickClock::calibrate() noexcept {
+TickClock::Mark TickClock::mark() noexcept {
+#if defined(__x86_64__)
+  if (detail::tsc_in_use()) {
+    return read_pair();
+  }
+#endif
+  const std::uint64_t ns = steady_ns();
+  return {ns, ns};
+}
+
+void TickClock::calibrate() noexcept { calibrate_since(mark()); }
+
+void TickClock::calibrate_since(const Mark& since) noexcept {
   std::uint64_t multiplier = kOneNsPerTick;  // steady_clock ticks are nanoseconds
 #if defined(__x86_64__)
   if (detail::tsc_in_use()) {
-    const ClockPair start = read_pair();
-    std::this_thread::sleep_for(kCalibrationSpan);
-    const ClockPair end = read_pair();
-    // The sleep guarantees both spans are millions of units; max() only keeps a broken clock
-    // from dividing by zero.
-    const std::uint64_t ticks = std::max<std::uint64_t>(end.ticks - start.ticks, 1);
-    const std::uint64_t ns = end.ns - start.ns;
+    const auto span = std::chrono::nanoseconds(steady_ns() - since.ns);
+    if (span < kCalibrationSpan) {
+      std::this_thread::sleep_for(kCalibrationSpan - span);
+    }
+    const Mark end = read_pair();
+    // The span is millions of units; max() only keeps a broken clock from dividing by zero.
+    const std::uint64_t ticks = std::max<std::uint64_t>(end.ticks - since.ticks, 1);
+    const std::uint64_t ns = end.ns - since.ns;
     multiplier = std::max<std::uint64_t>(
         static_cast<std::uint64_t>((detail::Uint128{ns} << 32) / ticks), 1);
   }

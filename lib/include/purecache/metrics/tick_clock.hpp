@@ -62,9 +62,21 @@ class TickClock {
     return static_cast<std::uint64_t>((detail::Uint128{ticks} * multiplier) >> 32);
   }
 
+  /// A tick and a steady_clock reading taken together, to calibrate over a span of work.
+  struct Mark {
+    std::uint64_t ticks;
+    std::uint64_t ns;
+  };
+  /// Reads both clocks now; pass the result to calibrate_since() later.
+  [[nodiscard]] static Mark mark() noexcept;
+
   /// Measures the tick rate against steady_clock over ~20 ms (sleeping) and installs it.
   /// Thread-safe; callers racing with ticks_to_ns() see the old or the new rate.
   static void calibrate() noexcept;
+  /// Like calibrate(), over the time since `since` instead: a long run (a trace replay) calibrates
+  /// on its own duration, more precisely and without the sleep. Sleeps only for what is missing
+  /// of ~20 ms.
+  static void calibrate_since(const Mark& since) noexcept;
 
   /// "tsc" or "steady_clock".
   [[nodiscard]] static std::string_view source() noexcept {

@@ -82,8 +82,8 @@ TEST_CASE("string interner agrees with a hash map on mixed numeric and other key
     const auto n = rng() % 80'000;
     switch (n % 4) {
       case 0: key = std::to_string(n * 1'000'003); break;  // canonical decimal
-      case 1: key = "0" + std::to_string(n); break;         // leading zero: a string key
-      case 2: key = "key" + std::to_string(n); break;
+      case 1: key.assign("0").append(std::to_string(n)); break;  // leading zero: a string key
+      case 2: key.assign("key").append(std::to_string(n)); break;
       default: key = std::to_string(n); break;              // decimal, overlaps case 0's spellings
     }
     const auto [it, inserted] = model.try_emplace(key, static_cast<KeyId>(model.size()));

@@ -28,7 +28,7 @@ struct CapacitySpec {
 };
 
 [[noreturn]] void bad_value(std::string_view option, std::string_view value, std::string_view requirement) {
-  throw ConfigError(std::string(option) + " " + std::string(requirement) + ", got '" + std::string(value) + "'");
+  detail::throw_config_error(option, detail::quoted(value), requirement);
 }
 
 CapacitySpec parse_capacity(std::string_view text) {

@@ -22,6 +22,14 @@ TraceError::TraceError(std::string path, std::string reason)
     : Error(path + ": " + reason), path_(std::move(path)), position_(0), reason_(std::move(reason)) {}
 
 namespace detail {
+std::string quoted(std::string_view value) {
+  constexpr std::size_t kMaxShown = 40;
+  std::string out = "'";
+  out.append(value.substr(0, kMaxShown));
+  out.append(value.size() > kMaxShown ? "...'" : "'");
+  return out;
+}
+
 void throw_config_error(std::string_view parameter, std::string_view value,
                         std::string_view requirement) {
   std::string message;

@@ -130,4 +130,7 @@ TEST_CASE("backend kinds parse from their CLI words and reject unknown ones", "[
   CHECK(to_string(BackendKind::lru_ttl) == "lru-ttl");
   CHECK_THROWS_AS(parse_backend_kind("arc"), ConfigError);
   CHECK_THROWS_WITH(parse_backend_kind("arc"), "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
+  // A long value is cut in the message, so that garbage cannot flood a terminal.
+  CHECK_THROWS_WITH(parse_backend_kind(std::string(50, 'x')),
+                    "policy must be one of lru, lfu, ttl, lru-ttl, got '" + std::string(40, 'x') + "...'");
 }

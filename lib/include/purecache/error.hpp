@@ -40,6 +40,9 @@ class TraceError : public Error {
 };
 
 namespace detail {
+/// `value` in single quotes for a message, cut to 40 bytes ("...") so garbage cannot flood it.
+[[nodiscard]] std::string quoted(std::string_view value);
+
 /// Cold throw helpers: keep the string formatting out of hot callers.
 [[noreturn]] void throw_config_error(std::string_view parameter, std::string_view value,
                                      std::string_view requirement);

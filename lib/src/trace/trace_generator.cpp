@@ -209,7 +209,7 @@ GeneratorKind parse_generator_kind(std::string_view word) {
       return kind;
     }
   }
-  detail::throw_config_error("kind", "'" + std::string(word) + "'", "must be one of zipf, uniform, scan, loop, mix");
+  detail::throw_config_error("kind", detail::quoted(word), "must be one of zipf, uniform, scan, loop, mix");
 }
 
 GeneratorOutput parse_generator_output(std::string_view word) {
@@ -219,7 +219,7 @@ GeneratorOutput parse_generator_output(std::string_view word) {
       return output;
     }
   }
-  detail::throw_config_error("format", "'" + std::string(word) + "'", "must be one of text, csv, oracle-general");
+  detail::throw_config_error("format", detail::quoted(word), "must be one of text, csv, oracle-general");
 }
 
 void validate(const GeneratorConfig& config) {

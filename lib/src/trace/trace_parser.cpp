@@ -45,12 +45,4 @@ void TraceParser::reject_field_count(std::uint64_t position, std::size_t expecte
   reject(position, "expected " + std::to_string(expected) + " fields, got " + std::to_string(got));
 }
 
-std::string quoted(std::string_view value) {
-  constexpr std::size_t kMaxShown = 40;
-  std::string out = "'";
-  out.append(value.substr(0, kMaxShown));
-  out.append(value.size() > kMaxShown ? "...'" : "'");
-  return out;
-}
-
 }  // namespace purecache::detail

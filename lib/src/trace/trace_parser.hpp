@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "purecache/error.hpp"
 #include "purecache/trace/key_interner.hpp"
 #include "purecache/trace/request.hpp"
 #include "purecache/trace/trace_format.hpp"
@@ -141,8 +142,5 @@ std::size_t TraceParser::read_rows(LineReader& lines, StringKeyInterner& keys,
   }
   return filled;
 }
-
-/// Quotes a value for a message, cut to 40 bytes so a garbage line cannot flood the terminal.
-[[nodiscard]] std::string quoted(std::string_view value);
 
 }  // namespace purecache::detail

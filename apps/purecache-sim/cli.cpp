@@ -47,7 +47,8 @@ std::string policy_help() {
 
 void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
-  app.add_option("--trace,-t", config.trace, "Trace file to replay (optionally .zst)")->type_name("PATH");
+  app.add_option("--trace,-t", config.trace, "Trace file to replay (optionally .zst)")
+      ->type_name("PATH");
   app.add_option("--capacity,-c", config.capacity,
                  "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
       ->type_name("N|P%")
@@ -55,13 +56,17 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--ttl", config.ttl_seconds,
                  "Default TTL in seconds for requests without their own (ttl, lru-ttl)")
       ->type_name("SECONDS");
-  app.add_option("--format,-f", config.format, "Trace format: " + joined_formats())->capture_default_str();
+  app.add_option("--format,-f", config.format, "Trace format: " + joined_formats())
+      ->capture_default_str();
   app.add_option("--csv-columns", config.csv_columns,
                  "Map csv columns: field=column,... fields: key,timestamp,size,op,ttl");
-  app.add_option("--warmup", config.warmup, "Leading requests replayed but not counted")->capture_default_str();
-  app.add_option("--output,-o", config.output, "Write the report to FILE instead of stdout")->type_name("FILE");
+  app.add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
+      ->capture_default_str();
+  app.add_option("--output,-o", config.output, "Write the report to FILE instead of stdout")
+      ->type_name("FILE");
   app.add_flag("--jsonl", config.jsonl, "Report on one line; with --output, append to FILE");
-  app.add_flag("--no-progress", config.no_progress, "No progress bar (shown only when stderr is a terminal)");
+  app.add_flag("--no-progress", config.no_progress,
+               "No progress bar (shown only when stderr is a terminal)");
   app.add_flag("--no-fill", config.no_fill, "Do not insert a key after a get misses");
   app.add_option("--rate", config.rate,
                  "Requests per second of synthetic time for traces without timestamps")
@@ -118,7 +123,8 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
     if (app.got_subcommand("gen")) {
       run_gen(gen_config, streams);
     } else {
-      if (sim_config.trace.empty()) return report_error(streams, "--trace is required (see --help)");
+      if (sim_config.trace.empty())
+        return report_error(streams, "--trace is required (see --help)");
       run_replay(sim_config, streams);
     }
     return kExitOk;

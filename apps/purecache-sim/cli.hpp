@@ -19,17 +19,17 @@ struct SimConfig {
   std::string policy = "lru";
   std::string trace;
   std::string format = "auto";
-  std::string capacity = "10%";         // entries, or a percentage of the trace's distinct keys
-  std::optional<double> ttl_seconds;    // default TTL for requests without their own
-  std::string csv_columns;              // "key=lbn,timestamp=time"
+  std::string capacity = "10%";       // entries, or a percentage of the trace's distinct keys
+  std::optional<double> ttl_seconds;  // default TTL for requests without their own
+  std::string csv_columns;            // "key=lbn,timestamp=time"
   std::uint64_t warmup = 0;
-  std::string output;                   // empty: stdout
-  bool jsonl = false;                   // one line; appended to --output
+  std::string output;  // empty: stdout
+  bool jsonl = false;  // one line; appended to --output
   bool no_progress = false;
-  bool no_fill = false;                 // no demand fill after a missed get
-  double rate = 1000;                   // synthetic requests per second for traces without time
-  std::string on_error = "fail";        // fail | skip
-  std::uint32_t lock_sample = 16;       // time one lock hold in this many
+  bool no_fill = false;            // no demand fill after a missed get
+  double rate = 1000;              // synthetic requests per second for traces without time
+  std::string on_error = "fail";   // fail | skip
+  std::uint32_t lock_sample = 16;  // time one lock hold in this many
 };
 
 /// `purecache-sim gen ...`.
@@ -56,6 +56,7 @@ struct CliStreams {
 [[nodiscard]] int run_cli(const std::vector<std::string>& args, const CliStreams& streams);
 
 /// Convenience for tests: neither stream is a terminal.
-[[nodiscard]] int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+[[nodiscard]] int run_cli(const std::vector<std::string>& args, std::ostream& out,
+                          std::ostream& err);
 
 }  // namespace purecache::sim

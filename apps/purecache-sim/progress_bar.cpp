@@ -31,8 +31,8 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total, std::uint64_t 
     const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0.0;
     std::snprintf(line, sizeof line, "\r[%s%s] %5.1f%%  %6.2f M req/s  ETA %4.0f s   ",
                   std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                  std::string(static_cast<std::size_t>(kBarWidth - filled), ' ').c_str(), fraction * 100,
-                  rate / 1e6, eta);
+                  std::string(static_cast<std::size_t>(kBarWidth - filled), ' ').c_str(),
+                  fraction * 100, rate / 1e6, eta);
   }
   err_ << line << std::flush;
   drawn_ = true;

@@ -27,12 +27,14 @@ struct CapacitySpec {
   bool is_percent = false;
 };
 
-[[noreturn]] void bad_value(std::string_view option, std::string_view value, std::string_view requirement) {
+[[noreturn]] void bad_value(std::string_view option, std::string_view value,
+                            std::string_view requirement) {
   detail::throw_config_error(option, detail::quoted(value), requirement);
 }
 
 CapacitySpec parse_capacity(std::string_view text) {
-  constexpr std::string_view kRequirement = "must be a positive number of entries or a percentage like 10%";
+  constexpr std::string_view kRequirement =
+      "must be a positive number of entries or a percentage like 10%";
   CapacitySpec spec;
   const bool is_percent = !text.empty() && text.back() == '%';
   const std::string_view number = is_percent ? text.substr(0, text.size() - 1) : text;
@@ -45,7 +47,8 @@ CapacitySpec parse_capacity(std::string_view text) {
     spec.is_percent = true;
   } else {
     const auto [ptr, ec] = std::from_chars(number.data(), end, spec.entries);
-    if (ec != std::errc{} || ptr != end || number.empty()) bad_value("capacity", text, kRequirement);
+    if (ec != std::errc{} || ptr != end || number.empty())
+      bad_value("capacity", text, kRequirement);
     if (spec.entries == 0) bad_value("capacity", text, "must be >= 1");
   }
   return spec;
@@ -90,9 +93,11 @@ std::uint64_t count_distinct_keys(const std::string& path, const TraceOptions& o
   return reader.distinct_keys();
 }
 
-void write_report(const SimConfig& config, const CliStreams& streams, const nlohmann::ordered_json& report) {
+void write_report(const SimConfig& config, const CliStreams& streams,
+                  const nlohmann::ordered_json& report) {
   if (config.output.empty()) {
-    streams.out << (streams.out_is_terminal && !config.jsonl ? report.dump(2) : report.dump()) << '\n';
+    streams.out << (streams.out_is_terminal && !config.jsonl ? report.dump(2) : report.dump())
+                << '\n';
     streams.out.flush();
     return;
   }
@@ -109,7 +114,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   const BackendKindInfo& kind = info(policy);
   const TraceOptions options = trace_options(config);
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
-  if (!(config.rate > 0) || !std::isfinite(config.rate)) bad_value("rate", std::to_string(config.rate), "must be > 0");
+  if (!(config.rate > 0) || !std::isfinite(config.rate))
+    bad_value("rate", std::to_string(config.rate), "must be > 0");
   if (config.lock_sample == 0) bad_value("lock-sample", "0", "must be >= 1");
 
   ReplayConfig replay_config{.policy = policy,
@@ -119,7 +125,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
                              .lock_sample_every = config.lock_sample};
   if (kind.expiring) {
     if (!config.ttl_seconds) {
-      throw ConfigError("policy '" + config.policy + "' needs --ttl SECONDS, the TTL of requests without their own");
+      throw ConfigError("policy '" + config.policy +
+                        "' needs --ttl SECONDS, the TTL of requests without their own");
     }
     if (!(*config.ttl_seconds > 0) || !std::isfinite(*config.ttl_seconds)) {
       bad_value("ttl", std::to_string(*config.ttl_seconds), "must be > 0 seconds");

@@ -19,7 +19,10 @@ TraceError::TraceError(std::string path, std::uint64_t position, bool is_record,
       reason_(std::move(reason)) {}
 
 TraceError::TraceError(std::string path, std::string reason)
-    : Error(path + ": " + reason), path_(std::move(path)), position_(0), reason_(std::move(reason)) {}
+    : Error(path + ": " + reason),
+      path_(std::move(path)),
+      position_(0),
+      reason_(std::move(reason)) {}
 
 namespace detail {
 std::string quoted(std::string_view value) {

@@ -78,7 +78,8 @@ TEST_CASE("AsyncMutex excludes coroutines running on several threads",
       drain_until(queue, finished, total);
     });
   }
-  for (std::thread& thread : pool) thread.join();
+  for (std::thread& thread : pool)
+    thread.join();
 
   REQUIRE(finished.load() == total);
   REQUIRE(counter == static_cast<long>(total) * kRounds);
@@ -113,10 +114,12 @@ TEST_CASE("AsyncMutex loses no wake-up while threads hammer lock and unlock",
       drain_until(queue, finished, total);
     });
   }
-  for (std::thread& thread : pool) thread.join();
+  for (std::thread& thread : pool)
+    thread.join();
 
   long plain_expected = 0;
-  for (long n : plain_per_thread) plain_expected += n;
+  for (long n : plain_per_thread)
+    plain_expected += n;
   REQUIRE(finished.load() == total);
   REQUIRE(counter == static_cast<long>(total));
   REQUIRE(plain_sections == plain_expected);

@@ -137,7 +137,8 @@ TEMPLATE_TEST_CASE("waiters acquire in the order they queued", "[async][mutex]",
   std::vector<int> order;
   std::atomic<std::size_t> finished{0};
   REQUIRE(mutex.try_lock());
-  for (int i = 0; i < 100; ++i) spawn(append_when_locked(mutex, order, i), finished);
+  for (int i = 0; i < 100; ++i)
+    spawn(append_when_locked(mutex, order, i), finished);
   REQUIRE(order.empty());
   REQUIRE(finished.load() == 0);
   mutex.unlock();
@@ -154,7 +155,8 @@ TEMPLATE_TEST_CASE("waiters arriving during a hand-off queue behind earlier wait
   REQUIRE(mutex.try_lock());
   // 0 queues 10..14 while 1..9 already sit in the holder's private FIFO.
   spawn(append_and_enqueue_more(mutex, order, 0, 10, 5, finished), finished);
-  for (int i = 1; i < 10; ++i) spawn(append_when_locked(mutex, order, i), finished);
+  for (int i = 1; i < 10; ++i)
+    spawn(append_when_locked(mutex, order, i), finished);
   mutex.unlock();
   REQUIRE(finished.load() == 15);
   REQUIRE(order == iota_vector(15));
@@ -186,7 +188,8 @@ TEMPLATE_TEST_CASE("100,000 waiters on one mutex all complete without deep recur
   order.reserve(kWaiters);
   std::atomic<std::size_t> finished{0};
   REQUIRE(mutex.try_lock());
-  for (int i = 0; i < kWaiters; ++i) spawn(append_when_locked(mutex, order, i), finished);
+  for (int i = 0; i < kWaiters; ++i)
+    spawn(append_when_locked(mutex, order, i), finished);
   mutex.unlock();
   REQUIRE(finished.load() == kWaiters);
   REQUIRE(order.size() == std::size_t{kWaiters});

@@ -37,11 +37,13 @@ auto on_fresh_thread(Body body) {
 }  // namespace
 
 TEST_CASE("steady-state sync_wait of nested tasks allocates no fresh frames", "[async][frame]") {
-  for (int i = 0; i < 10; ++i) REQUIRE(sync_wait(outer(i)) == 2 * i + 1);
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(sync_wait(outer(i)) == 2 * i + 1);
 
   const FrameAllocatorStats before = frame_allocator_stats();
   long sum = 0;
-  for (int i = 0; i < 10'000; ++i) sum += sync_wait(outer(i));
+  for (int i = 0; i < 10'000; ++i)
+    sum += sync_wait(outer(i));
   const FrameAllocatorStats after = frame_allocator_stats();
 
   REQUIRE(sum == 10'000L * 9'999L + 10'000L);
@@ -59,11 +61,13 @@ TEST_CASE("a thread's frame cache keeps at most 64 frames per size class", "[asy
   const Counts counts = on_fresh_thread([] {
     Counts c;
     std::vector<Task<int>> burst;
-    for (int i = 0; i < 1000; ++i) burst.push_back(idle());
+    for (int i = 0; i < 1000; ++i)
+      burst.push_back(idle());
     c.after_burst = frame_allocator_stats();
     burst.clear();
     c.after_free = frame_allocator_stats();
-    for (int i = 0; i < 100; ++i) burst.push_back(idle());
+    for (int i = 0; i < 100; ++i)
+      burst.push_back(idle());
     c.after_reuse = frame_allocator_stats();
     return c;
   });
@@ -76,7 +80,8 @@ TEST_CASE("a thread's frame cache keeps at most 64 frames per size class", "[asy
   REQUIRE(counts.after_reuse.cached_frames == 0);
 }
 
-TEST_CASE("a frame freed on another thread joins that thread's cache", "[async][frame][concurrency]") {
+TEST_CASE("a frame freed on another thread joins that thread's cache",
+          "[async][frame][concurrency]") {
   Task<int> task = on_fresh_thread([] { return idle(); });
   struct Counts {
     FrameAllocatorStats after_free;

@@ -40,9 +40,7 @@ Task<int> top_level() {
   co_return value + 1;
 }
 
-Task<std::unique_ptr<int>> make_unique_int(int value) {
-  co_return std::make_unique<int>(value);
-}
+Task<std::unique_ptr<int>> make_unique_int(int value) { co_return std::make_unique<int>(value); }
 
 }  // namespace
 
@@ -92,9 +90,7 @@ TEST_CASE("a lazy task does not run until awaited", "[async][task]") {
 
 TEST_CASE("destroying an unstarted task never runs its body", "[async][task]") {
   std::vector<int> out;
-  {
-    Task<> task = append(out, 1);
-  }
+  { Task<> task = append(out, 1); }
   REQUIRE(out.empty());
 }
 
@@ -110,7 +106,7 @@ TEST_CASE("tasks are move-only and moving transfers the frame", "[async][task]")
   REQUIRE(second.valid());
 
   Task<int> third = add_one(forty_two());
-  third = std::move(second);  // destroys third's unstarted frame
+  third = std::move(second);      // destroys third's unstarted frame
   REQUIRE_FALSE(second.valid());  // NOLINT(bugprone-use-after-move)
   REQUIRE(sync_wait(std::move(third)) == 42);
   REQUIRE_FALSE(Task<>{}.valid());
@@ -121,7 +117,8 @@ TEST_CASE("a long loop of synchronous awaits runs in constant stack", "[async][t
   // symmetric transfer alone would nest a million calls at -O0, where GCC 12 emits no tail call.
   auto loop = []() -> Task<long> {
     long sum = 0;
-    for (int i = 0; i < 1'000'000; ++i) sum += co_await forty_two();
+    for (int i = 0; i < 1'000'000; ++i)
+      sum += co_await forty_two();
     co_return sum;
   };
   REQUIRE(sync_wait(loop()) == 42'000'000L);

@@ -42,7 +42,8 @@ struct CountingPolicy {
 
 }  // namespace
 
-TEST_CASE("an LRU backend evicts the least recently used key through the coroutine path", "[backend]") {
+TEST_CASE("an LRU backend evicts the least recently used key through the coroutine path",
+          "[backend]") {
   LRUBackend<std::uint64_t, std::uint64_t> backend(CoreConfig{.capacity = 2});
   CHECK(sync_wait(backend.set(1, 10)));
   CHECK(sync_wait(backend.set(2, 20)));
@@ -68,7 +69,8 @@ TEST_CASE("an LFU backend keeps the frequently read key", "[backend]") {
 
 TEST_CASE("a TTL backend expires entries on its virtual clock", "[backend][ttl]") {
   VirtualClock clock;
-  LockedBackend<TTLCore<std::string, int>, VirtualTimePolicy> backend(CoreConfig{.ttl = 10s}, clock);
+  LockedBackend<TTLCore<std::string, int>, VirtualTimePolicy> backend(CoreConfig{.ttl = 10s},
+                                                                      clock);
   CHECK(sync_wait(backend.set("a", 1)));
   CHECK(sync_wait(backend.set("b", 2, 30s)));
   clock.advance(10s - 1ns);
@@ -106,14 +108,17 @@ TEST_CASE("every operation of a backend holds its lock, get included", "[backend
 TEST_CASE("make_backend builds every registered kind and rejects bad configs", "[backend]") {
   for (const auto& row : kBackendKinds) {
     INFO(row.name);
-    auto backend = make_backend<std::string, std::vector<int>>(row.kind, CoreConfig{.capacity = 3, .ttl = 1h});
+    auto backend =
+        make_backend<std::string, std::vector<int>>(row.kind, CoreConfig{.capacity = 3, .ttl = 1h});
     CHECK(sync_wait(backend->set("k", std::vector<int>{1, 2, 3})));
-    CHECK(sync_wait(backend->get("k")) == std::optional<std::vector<int>>(std::vector<int>{1, 2, 3}));
+    CHECK(sync_wait(backend->get("k")) ==
+          std::optional<std::vector<int>>(std::vector<int>{1, 2, 3}));
     CHECK(sync_wait(backend->erase("k")));
     CHECK_FALSE(sync_wait(backend->erase("k")));
     CHECK(sync_wait(backend->stats()).capacity == (row.bounded ? 3U : 0U));
   }
-  CHECK_THROWS_AS((make_backend<int, int>(BackendKind::lru, CoreConfig{.capacity = 0})), ConfigError);
+  CHECK_THROWS_AS((make_backend<int, int>(BackendKind::lru, CoreConfig{.capacity = 0})),
+                  ConfigError);
   CHECK_THROWS_WITH((make_backend<int, int>(BackendKind::lfu, CoreConfig{.capacity = 0})),
                     "capacity must be >= 1, got 0");
   CHECK_THROWS_WITH((make_backend<int, int>(BackendKind::ttl, CoreConfig{.ttl = -5ns})),
@@ -129,8 +134,10 @@ TEST_CASE("backend kinds parse from their CLI words and reject unknown ones", "[
   CHECK(parse_backend_kind("lru-ttl") == BackendKind::lru_ttl);
   CHECK(to_string(BackendKind::lru_ttl) == "lru-ttl");
   CHECK_THROWS_AS(parse_backend_kind("arc"), ConfigError);
-  CHECK_THROWS_WITH(parse_backend_kind("arc"), "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
+  CHECK_THROWS_WITH(parse_backend_kind("arc"),
+                    "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
   // A long value is cut in the message, so that garbage cannot flood a terminal.
-  CHECK_THROWS_WITH(parse_backend_kind(std::string(50, 'x')),
-                    "policy must be one of lru, lfu, ttl, lru-ttl, got '" + std::string(40, 'x') + "...'");
+  CHECK_THROWS_WITH(
+      parse_backend_kind(std::string(50, 'x')),
+      "policy must be one of lru, lfu, ttl, lru-ttl, got '" + std::string(40, 'x') + "...'");
 }

@@ -25,15 +25,24 @@ void BM_Memory(benchmark::State& state) {
       core.set(key, key, purecache::Timestamp{});
       benchmark::DoNotOptimize(core.get(key, purecache::Timestamp{}));
     }
-    bytes_per_entry = static_cast<double>(core.memory().current_bytes) / static_cast<double>(core.size());
+    bytes_per_entry =
+        static_cast<double>(core.memory().current_bytes) / static_cast<double>(core.size());
   }
   state.counters["bytes_per_entry"] = bytes_per_entry;
 }
 
 using Key = std::uint64_t;
-BENCHMARK(BM_Memory<purecache::LRUCore<Key, Key>>)->Name("Memory/LRU")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Memory<purecache::LFUCore<Key, Key>>)->Name("Memory/LFU")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Memory<purecache::LRUTTLCore<Key, Key>>)->Name("Memory/LRUTTL")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Memory<purecache::TTLCore<Key, Key>>)->Name("Memory/TTL")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Memory<purecache::LRUCore<Key, Key>>)
+    ->Name("Memory/LRU")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Memory<purecache::LFUCore<Key, Key>>)
+    ->Name("Memory/LFU")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Memory<purecache::LRUTTLCore<Key, Key>>)
+    ->Name("Memory/LRUTTL")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Memory<purecache::TTLCore<Key, Key>>)
+    ->Name("Memory/TTL")
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -156,8 +156,10 @@ void BM_generate_trace_10M_zipf(benchmark::State& state) {
   state.SetLabel(std::string(purecache::to_string(output)));
   for (auto _ : state) {
     std::ofstream out("/dev/null", std::ios::binary);  // formatting cost, not disk speed
-    purecache::generate_trace({.kind = purecache::GeneratorKind::zipf, .keys = 1'000'000,
-                               .requests = 10'000'000, .seed = 1},
+    purecache::generate_trace({.kind = purecache::GeneratorKind::zipf,
+                               .keys = 1'000'000,
+                               .requests = 10'000'000,
+                               .seed = 1},
                               output, out);
     benchmark::DoNotOptimize(out.tellp());
   }

@@ -14,9 +14,13 @@ namespace {
 
 const std::string& zipf_trace() {
   static const std::string path = [] {
-    const auto file = std::filesystem::temp_directory_path() / "purecache_replay_bench.oracleGeneral.bin";
-    purecache::generate_trace({.kind = purecache::GeneratorKind::zipf, .keys = 100'000, .requests = 1'000'000,
-                               .alpha = 0.99, .seed = 1},
+    const auto file =
+        std::filesystem::temp_directory_path() / "purecache_replay_bench.oracleGeneral.bin";
+    purecache::generate_trace({.kind = purecache::GeneratorKind::zipf,
+                               .keys = 100'000,
+                               .requests = 1'000'000,
+                               .alpha = 0.99,
+                               .seed = 1},
                               purecache::GeneratorOutput::oracle_general, file);
     return file.string();
   }();
@@ -38,7 +42,8 @@ void BM_Replay(benchmark::State& state, purecache::BackendKind policy) {
 
 BENCHMARK_CAPTURE(BM_Replay, lru, purecache::BackendKind::lru)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Replay, lfu, purecache::BackendKind::lfu)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Replay, lru_ttl, purecache::BackendKind::lru_ttl)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Replay, lru_ttl, purecache::BackendKind::lru_ttl)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Replay, ttl, purecache::BackendKind::ttl)->Unit(benchmark::kMillisecond);
 
 }  // namespace

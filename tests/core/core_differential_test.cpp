@@ -306,7 +306,8 @@ Replay check_against_model(const std::string& name, const Workload& workload, st
           << ": " << *result.mismatch << "\nshrunk reproduction:\n";
   const std::vector<Op> small = shrink(ops, run);
   const Replay small_result = run(small);
-  for (const Op& op : small) message << "  " << describe(op) << "\n";
+  for (const Op& op : small)
+    message << "  " << describe(op) << "\n";
   message << "  -> " << small_result.mismatch.value_or("(shrinking lost the failure)");
   FAIL_CHECK(message.str());
   return result;

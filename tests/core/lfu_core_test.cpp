@@ -27,13 +27,15 @@ constexpr Timestamp kNow{0};
 /// Sets each key to ten times itself.
 template <class C>
 void set_all(C& core, std::initializer_list<int> keys) {
-  for (const int key : keys) core.set(key, key * 10, kNow, kDefaultTTL);
+  for (const int key : keys)
+    core.set(key, key * 10, kNow, kDefaultTTL);
 }
 
 /// Reads `key` `times` times, requiring a hit each time.
 template <class C>
 void read(C& core, int key, int times = 1) {
-  for (int i = 0; i < times; ++i) REQUIRE(core.get(key, kNow) != nullptr);
+  for (int i = 0; i < times; ++i)
+    REQUIRE(core.get(key, kNow) != nullptr);
 }
 
 /// True if `key` is cached. Reads count as uses, so call only where that no longer matters.
@@ -260,7 +262,8 @@ TEST_CASE("a full LFU core of 100,000 8-byte entries uses at most 64 bytes per e
           "[core][lfu][memory]") {
   constexpr std::uint64_t kEntries = 100'000;
   purecache::LFUCore<std::uint64_t, std::uint64_t> core(CoreConfig{.capacity = kEntries});
-  for (std::uint64_t i = 0; i < kEntries; ++i) core.set(i, i, kNow, kDefaultTTL);
+  for (std::uint64_t i = 0; i < kEntries; ++i)
+    core.set(i, i, kNow, kDefaultTTL);
   REQUIRE(core.size() == kEntries);
   // Leave keys at eight different frequencies, so frequency bookkeeping is part of the figure.
   std::uint64_t misses = 0;
@@ -275,7 +278,8 @@ TEST_CASE("a full LFU core of 100,000 8-byte entries uses at most 64 bytes per e
   CHECK(full.current_bytes <= 64 * kEntries);
   CHECK(full.peak_bytes >= full.current_bytes);
 
-  for (std::uint64_t i = kEntries; i < 3 * kEntries; ++i) core.set(i, i, kNow, kDefaultTTL);
+  for (std::uint64_t i = kEntries; i < 3 * kEntries; ++i)
+    core.set(i, i, kNow, kDefaultTTL);
   CHECK(core.size() == kEntries);
   CHECK(core.evictions().capacity == 2 * kEntries);
   CHECK(core.memory().current_bytes <= 64 * kEntries);

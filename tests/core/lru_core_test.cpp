@@ -28,7 +28,8 @@ constexpr Timestamp kNow{0};
 /// Sets each key to ten times itself.
 template <class C>
 void set_all(C& core, std::initializer_list<int> keys) {
-  for (const int key : keys) core.set(key, key * 10, kNow, kDefaultTTL);
+  for (const int key : keys)
+    core.set(key, key * 10, kNow, kDefaultTTL);
 }
 
 /// True if `key` is cached. Reads refresh recency, so call only where that no longer matters.
@@ -103,7 +104,8 @@ TEMPLATE_TEST_CASE("LRU evicts in the hand-worked order of a mixed sequence", "[
   CHECK(core.set(9, 90, kNow, kDefaultTTL));  // evicts 4 -> 6 7 8 9
   CHECK(core.evictions().capacity == 4);
   CHECK(core.size() == 4);
-  for (const int gone : {1, 2, 3, 4, 5}) CHECK(core.get(gone, kNow) == nullptr);
+  for (const int gone : {1, 2, 3, 4, 5})
+    CHECK(core.get(gone, kNow) == nullptr);
   for (const int kept : {6, 7, 8, 9}) {
     const int* value = core.get(kept, kNow);
     REQUIRE(value != nullptr);
@@ -184,7 +186,8 @@ TEST_CASE("a full LRU core of 100,000 8-byte entries uses at most 48 bytes per e
           "[core][lru][memory]") {
   constexpr std::uint64_t kEntries = 100'000;
   purecache::LRUCore<std::uint64_t, std::uint64_t> core(CoreConfig{.capacity = kEntries});
-  for (std::uint64_t i = 0; i < kEntries; ++i) core.set(i, i, kNow, kDefaultTTL);
+  for (std::uint64_t i = 0; i < kEntries; ++i)
+    core.set(i, i, kNow, kDefaultTTL);
   REQUIRE(core.size() == kEntries);
   const auto full = core.memory();
   INFO("current_bytes = " << full.current_bytes << ", peak_bytes = " << full.peak_bytes);
@@ -192,7 +195,8 @@ TEST_CASE("a full LRU core of 100,000 8-byte entries uses at most 48 bytes per e
   CHECK(full.peak_bytes >= full.current_bytes);
 
   // Steady-state churn at capacity allocates nothing more.
-  for (std::uint64_t i = kEntries; i < 3 * kEntries; ++i) core.set(i, i, kNow, kDefaultTTL);
+  for (std::uint64_t i = kEntries; i < 3 * kEntries; ++i)
+    core.set(i, i, kNow, kDefaultTTL);
   CHECK(core.size() == kEntries);
   CHECK(core.evictions().capacity == 2 * kEntries);
   CHECK(core.memory().current_bytes <= full.current_bytes);

@@ -157,14 +157,16 @@ TEMPLATE_TEST_CASE("purge leaves live TTL entries readable", "[core][ttl]", Core
   }
   CHECK(core.purge(50ns) == 25);
   CHECK(core.size() == 25);
-  for (int key = 0; key < 50; ++key) CHECK(value_at(core, key, 50ns) == (key % 2 == 0 ? -1 : key));
+  for (int key = 0; key < 50; ++key)
+    CHECK(value_at(core, key, 50ns) == (key % 2 == 0 ? -1 : key));
   CHECK(core.evictions().expired == 25);
 }
 
 TEMPLATE_TEST_CASE("a TTL cache is unbounded", "[core][ttl]", Core, Model) {
   TestType core(CoreConfig{.capacity = 5, .ttl = 100ns});  // capacity is ignored
   CHECK(core.capacity() == 0);
-  for (int key = 0; key < 1000; ++key) CHECK(core.set(key, key, 0ns, kDefaultTTL));
+  for (int key = 0; key < 1000; ++key)
+    CHECK(core.set(key, key, 0ns, kDefaultTTL));
   CHECK(core.size() == 1000);
   CHECK(core.evictions() == EvictionCounts{});
   CHECK(value_at(core, 0, 1ns) == 0);

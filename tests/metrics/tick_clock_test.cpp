@@ -35,7 +35,7 @@ TEST_CASE("the tick source reports a plausible calibrated rate", "[metrics]") {
   if (source == "steady_clock") {
     CHECK(rate == Approx(1e9));
   } else {
-    CHECK(rate > 1e8);   // no x86-64 with an invariant TSC runs it below 100 MHz
+    CHECK(rate > 1e8);  // no x86-64 with an invariant TSC runs it below 100 MHz
     CHECK(rate < 1e10);
   }
   // Recalibrating measures the same rate (the spread seen here is ~1e-6).

@@ -67,7 +67,8 @@ TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][
   for (const auto& file : files) {
     for (const auto& e : expectations) {
       INFO(file << " " << e.policy);
-      const auto r = report({"--policy", e.policy, "--capacity", "2", "--ttl", "3600", "--trace", kGolden + file});
+      const auto r = report(
+          {"--policy", e.policy, "--capacity", "2", "--ttl", "3600", "--trace", kGolden + file});
       CHECK(r["requests"] == 8);
       CHECK(r["gets"] == 8);
       CHECK(r["hits"] == e.hits);
@@ -81,7 +82,8 @@ TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][
   }
 }
 
-TEST_CASE("golden: entries expire at exactly set time + ttl on the trace's clock", "[sim][golden][ttl]") {
+TEST_CASE("golden: entries expire at exactly set time + ttl on the trace's clock",
+          "[sim][golden][ttl]") {
   // ttl 10, trace times 0 a, 5 a, 9 b, 10 a, 15 b, 19 b, 25 a:
   // ttl:     a miss, a hit, b miss, a miss (expired at 10), b hit, b miss (expired at 19), a miss.
   // lru-ttl (capacity 1): a miss, a hit, b miss (evicts live a), a miss (evicts live b),
@@ -95,7 +97,8 @@ TEST_CASE("golden: entries expire at exactly set time + ttl on the trace's clock
   CHECK(ttl["policy"]["capacity"].is_null());
   CHECK(ttl["replay"]["clock"] == "trace");
 
-  const auto lru_ttl = report({"--policy", "lru-ttl", "--capacity", "1", "--ttl", "10", "--trace", trace});
+  const auto lru_ttl =
+      report({"--policy", "lru-ttl", "--capacity", "1", "--ttl", "10", "--trace", trace});
   CHECK(lru_ttl["hits"] == 2);
   CHECK(lru_ttl["misses"] == 5);
   CHECK(lru_ttl["evictions"]["capacity"] == 3);
@@ -105,7 +108,8 @@ TEST_CASE("golden: entries expire at exactly set time + ttl on the trace's clock
 TEST_CASE("the synthetic clock advances 1/rate seconds per request", "[sim][golden][ttl]") {
   // a b a c b a d a at 1 request per second with ttl 2 s: every repeat is >= 2 s later, so
   // nothing ever hits.
-  const auto slow = report({"--policy", "ttl", "--ttl", "2", "--rate", "1", "--trace", kGolden + "abacbada.txt"});
+  const auto slow =
+      report({"--policy", "ttl", "--ttl", "2", "--rate", "1", "--trace", kGolden + "abacbada.txt"});
   CHECK(slow["hits"] == 0);
   CHECK(slow["replay"]["clock"] == "synthetic");
   // At 1000 requests per second the same TTL outlives the whole trace.
@@ -114,8 +118,10 @@ TEST_CASE("the synthetic clock advances 1/rate seconds per request", "[sim][gold
 }
 
 TEST_CASE("warm-up requests are replayed but not counted", "[sim][golden]") {
-  // LRU capacity 2, first 3 requests (a b a) as warm-up: then c miss, b miss, a miss, d miss, a hit.
-  const auto r = report({"--policy", "lru", "--capacity", "2", "--warmup", "3", "--trace", kGolden + "abacbada.txt"});
+  // LRU capacity 2, first 3 requests (a b a) as warm-up: then c miss, b miss, a miss, d miss, a
+  // hit.
+  const auto r = report(
+      {"--policy", "lru", "--capacity", "2", "--warmup", "3", "--trace", kGolden + "abacbada.txt"});
   CHECK(r["requests"] == 5);
   CHECK(r["hits"] == 1);
   CHECK(r["misses"] == 4);
@@ -125,7 +131,8 @@ TEST_CASE("warm-up requests are replayed but not counted", "[sim][golden]") {
 }
 
 TEST_CASE("without demand fill nothing is ever inserted", "[sim][golden]") {
-  const auto r = report({"--policy", "lru", "--capacity", "2", "--no-fill", "--trace", kGolden + "abacbada.txt"});
+  const auto r = report(
+      {"--policy", "lru", "--capacity", "2", "--no-fill", "--trace", kGolden + "abacbada.txt"});
   CHECK(r["hits"] == 0);
   CHECK(r["fills"] == 0);
   CHECK(r["memory"]["entries"] == 0);
@@ -133,8 +140,10 @@ TEST_CASE("without demand fill nothing is ever inserted", "[sim][golden]") {
 
 TEST_CASE("a percentage capacity is a share of the distinct keys", "[sim]") {
   // 4 distinct keys: 50% is 2 entries, and 1% rounds down to the minimum of 1.
-  CHECK(report({"--capacity", "50%", "--trace", kGolden + "abacbada.txt"})["policy"]["capacity"] == 2);
-  CHECK(report({"--capacity", "1%", "--trace", kGolden + "abacbada.txt"})["policy"]["capacity"] == 1);
+  CHECK(report({"--capacity", "50%", "--trace", kGolden + "abacbada.txt"})["policy"]["capacity"] ==
+        2);
+  CHECK(report({"--capacity", "1%", "--trace", kGolden + "abacbada.txt"})["policy"]["capacity"] ==
+        1);
 }
 
 TEST_CASE("the report validates against the documented schema", "[sim][report]") {
@@ -142,7 +151,8 @@ TEST_CASE("the report validates against the documented schema", "[sim][report]")
   const auto schema = nlohmann::json::parse(file);
   for (const std::string policy : {"lru", "lfu", "ttl", "lru-ttl"}) {
     INFO(policy);
-    const auto r = report({"--policy", policy, "--ttl", "5", "--trace", kGolden + "abacbada.oracleGeneral.bin"});
+    const auto r = report(
+        {"--policy", policy, "--ttl", "5", "--trace", kGolden + "abacbada.oracleGeneral.bin"});
     CHECK(purecache::test::schema_violation(r, schema) == "");
   }
   auto broken = report({"--trace", kGolden + "abacbada.txt"});
@@ -166,7 +176,8 @@ TEST_CASE("the report goes to the --output file, and --jsonl appends one line pe
   const auto path = std::filesystem::temp_directory_path() / "purecache_cli_output_test.jsonl";
   std::filesystem::remove(path);
   for (int i = 0; i < 2; ++i) {
-    const Run run = sim({"--jsonl", "--output", path.string(), "--trace", kGolden + "abacbada.txt"});
+    const Run run =
+        sim({"--jsonl", "--output", path.string(), "--trace", kGolden + "abacbada.txt"});
     CHECK(run.code == 0);
     CHECK(run.out.empty());
   }
@@ -193,20 +204,25 @@ TEST_CASE("help and version go to stdout and exit 0", "[sim]") {
 
 TEST_CASE("bad input: a clear one-line error, exit 2, nothing on stdout", "[sim][errors]") {
   const std::string good = kGolden + "abacbada.txt";
-  check_rejected({"--policy", "arc", "--trace", good}, "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
+  check_rejected({"--policy", "arc", "--trace", good},
+                 "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
   check_rejected({"--format", "xml", "--trace", good},
                  "format must be one of auto, text, csv, oracle-general, twitter, got 'xml'");
   check_rejected({"--capacity", "0", "--trace", good}, "capacity must be >= 1, got '0'");
-  check_rejected({"--capacity", "lots", "--trace", good},
-                 "capacity must be a positive number of entries or a percentage like 10%, got 'lots'");
-  check_rejected({"--capacity", "150%", "--trace", good}, "capacity percentage must be in (0, 100], got '150%'");
+  check_rejected(
+      {"--capacity", "lots", "--trace", good},
+      "capacity must be a positive number of entries or a percentage like 10%, got 'lots'");
+  check_rejected({"--capacity", "150%", "--trace", good},
+                 "capacity percentage must be in (0, 100], got '150%'");
   check_rejected({"--policy", "ttl", "--trace", good},
                  "policy 'ttl' needs --ttl SECONDS, the TTL of requests without their own");
-  check_rejected({"--on-error", "ignore", "--trace", good}, "on-error must be fail or skip, got 'ignore'");
+  check_rejected({"--on-error", "ignore", "--trace", good},
+                 "on-error must be fail or skip, got 'ignore'");
   check_rejected({"--trace", kData + "does-not-exist.txt"},
                  kData + "does-not-exist.txt: cannot open: No such file or directory");
   check_rejected({"--trace", kGolden}, kGolden + ": is a directory");
-  check_rejected({"--warmup", "8", "--trace", good}, "warmup must be below the trace's 8 requests, got '8'");
+  check_rejected({"--warmup", "8", "--trace", good},
+                 "warmup must be below the trace's 8 requests, got '8'");
   check_rejected({}, "--trace is required (see --help)");
 }
 
@@ -214,13 +230,16 @@ TEST_CASE("bad trace content: the message names file and line or record, exit 2"
   const std::string dir = kData + "trace/";
   check_rejected({"--trace", dir + "csv_wrong_field_count.csv"},
                  dir + "csv_wrong_field_count.csv:3: expected 5 fields, got 3");
-  check_rejected({"--trace", dir + "oracle_truncated.oracleGeneral.bin"},
-                 dir + "oracle_truncated.oracleGeneral.bin:record 3: truncated record: 10 of 24 bytes");
+  check_rejected(
+      {"--trace", dir + "oracle_truncated.oracleGeneral.bin"},
+      dir + "oracle_truncated.oracleGeneral.bin:record 3: truncated record: 10 of 24 bytes");
   check_rejected({"--trace", dir + "empty.txt"}, dir + "empty.txt: trace is empty");
-  check_rejected({"--trace", dir + "csv_header_only.csv"}, dir + "csv_header_only.csv: trace has no requests");
+  check_rejected({"--trace", dir + "csv_header_only.csv"},
+                 dir + "csv_header_only.csv: trace has no requests");
   check_rejected({"--trace", dir + "csv_unknown_op.csv"},
                  dir + "csv_unknown_op.csv:2: unknown op 'read' (expected get, set or delete)");
-  check_rejected({"--trace", dir + "corrupt.txt.zst"}, dir + "corrupt.txt.zst: corrupt zstd data: Unknown frame descriptor");
+  check_rejected({"--trace", dir + "corrupt.txt.zst"},
+                 dir + "corrupt.txt.zst: corrupt zstd data: Unknown frame descriptor");
   // A percentage capacity reads the trace first: the error is the same.
   check_rejected({"--capacity", "10%", "--trace", dir + "csv_wrong_field_count.csv"},
                  dir + "csv_wrong_field_count.csv:3: expected 5 fields, got 3");

@@ -18,14 +18,16 @@ using namespace purecache;
 
 namespace {
 
-const std::string kRealTrace = std::string(PURECACHE_SHARED_TRACES) + "/cloudPhysicsIO.oracleGeneral.bin";
+const std::string kRealTrace =
+    std::string(PURECACHE_SHARED_TRACES) + "/cloudPhysicsIO.oracleGeneral.bin";
 
 std::vector<KeyId> read_keys(const std::string& path) {
   TraceReader reader(path);
   std::vector<Request> batch(1000);
   std::vector<KeyId> keys;
   while (const std::size_t n = reader.read(batch)) {
-    for (std::size_t i = 0; i < n; ++i) keys.push_back(batch[i].key);
+    for (std::size_t i = 0; i < n; ++i)
+      keys.push_back(batch[i].key);
   }
   return keys;
 }
@@ -80,13 +82,15 @@ std::uint64_t reference_lfu_misses(const std::vector<KeyId>& keys, std::size_t c
 
 std::uint64_t replay_misses(BackendKind policy, std::size_t capacity) {
   TraceReader reader(kRealTrace);
-  const ReplayResult result = replay(reader, ReplayConfig{.policy = policy, .core = {.capacity = capacity}});
+  const ReplayResult result =
+      replay(reader, ReplayConfig{.policy = policy, .core = {.capacity = capacity}});
   return result.misses;
 }
 
 }  // namespace
 
-TEST_CASE("replayed LRU and LFU miss counts equal textbook simulators on a real trace", "[sim][reference]") {
+TEST_CASE("replayed LRU and LFU miss counts equal textbook simulators on a real trace",
+          "[sim][reference]") {
   const std::vector<KeyId> keys = read_keys(kRealTrace);
   REQUIRE(keys.size() == 113'872);
   for (const std::size_t capacity : std::vector<std::size_t>{1, 10, 500, 4897, 20000, 48974}) {

@@ -28,19 +28,23 @@ inline std::string schema_violation(const nlohmann::json& value, const nlohmann:
     if (type.is_string()) {
       ok = has_type(value, type.get<std::string>());
     } else {
-      for (const auto& t : type) ok = ok || has_type(value, t.get<std::string>());
+      for (const auto& t : type)
+        ok = ok || has_type(value, t.get<std::string>());
     }
     if (!ok) return path + ": expected type " + type.dump() + ", got " + value.dump();
   }
   if (schema.contains("enum")) {
     bool found = false;
-    for (const auto& allowed : schema["enum"]) found = found || allowed == value;
+    for (const auto& allowed : schema["enum"])
+      found = found || allowed == value;
     if (!found) return path + ": " + value.dump() + " not in " + schema["enum"].dump();
   }
   if (value.is_number()) {
     const double x = value.get<double>();
-    if (schema.contains("minimum") && x < schema["minimum"].get<double>()) return path + ": below minimum";
-    if (schema.contains("maximum") && x > schema["maximum"].get<double>()) return path + ": above maximum";
+    if (schema.contains("minimum") && x < schema["minimum"].get<double>())
+      return path + ": below minimum";
+    if (schema.contains("maximum") && x > schema["maximum"].get<double>())
+      return path + ": above maximum";
     if (schema.contains("exclusiveMinimum") && x <= schema["exclusiveMinimum"].get<double>()) {
       return path + ": not above exclusiveMinimum";
     }
@@ -48,23 +52,27 @@ inline std::string schema_violation(const nlohmann::json& value, const nlohmann:
   if (value.is_object()) {
     if (schema.contains("required")) {
       for (const auto& name : schema["required"]) {
-        if (!value.contains(name.get<std::string>())) return path + ": missing " + name.get<std::string>();
+        if (!value.contains(name.get<std::string>()))
+          return path + ": missing " + name.get<std::string>();
       }
     }
-    const bool closed = schema.contains("additionalProperties") && schema["additionalProperties"] == false;
+    const bool closed =
+        schema.contains("additionalProperties") && schema["additionalProperties"] == false;
     for (const auto& [name, member] : value.items()) {
       const bool declared = schema.contains("properties") && schema["properties"].contains(name);
       if (!declared) {
         if (closed) return path + ": unexpected field " + name;
         continue;
       }
-      const std::string problem = schema_violation(member, schema["properties"][name], path + "." + name);
+      const std::string problem =
+          schema_violation(member, schema["properties"][name], path + "." + name);
       if (!problem.empty()) return problem;
     }
   }
   if (value.is_array() && schema.contains("items")) {
     for (std::size_t i = 0; i < value.size(); ++i) {
-      const std::string problem = schema_violation(value[i], schema["items"], path + "[" + std::to_string(i) + "]");
+      const std::string problem =
+          schema_violation(value[i], schema["items"], path + "[" + std::to_string(i) + "]");
       if (!problem.empty()) return problem;
     }
   }

@@ -60,9 +60,23 @@ TEST_CASE("string interner agrees with a hash map over many keys and table growt
 TEST_CASE("decimal and other string keys share one id sequence, spelling by spelling", "[trace]") {
   // Canonical decimals are interned by value: each must still be told from every other spelling.
   StringKeyInterner keys;
-  const std::vector<std::string> spellings = {
-      "10", "abc", "010", "0", "00", "9999999999999999999", "18446744073709551615",
-      "18446744073709551616", "-1", "1.0", " 1", "1 ", "+1", "1a", "a1", "", "1"};
+  const std::vector<std::string> spellings = {"10",
+                                              "abc",
+                                              "010",
+                                              "0",
+                                              "00",
+                                              "9999999999999999999",
+                                              "18446744073709551615",
+                                              "18446744073709551616",
+                                              "-1",
+                                              "1.0",
+                                              " 1",
+                                              "1 ",
+                                              "+1",
+                                              "1a",
+                                              "a1",
+                                              "",
+                                              "1"};
   for (std::size_t i = 0; i < spellings.size(); ++i) {
     CHECK(keys.intern(spellings[i]) == i);
   }
@@ -81,10 +95,18 @@ TEST_CASE("string interner agrees with a hash map on mixed numeric and other key
   for (int i = 0; i < 300'000; ++i) {
     const auto n = rng() % 80'000;
     switch (n % 4) {
-      case 0: key = std::to_string(n * 1'000'003); break;  // canonical decimal
-      case 1: key.assign("0").append(std::to_string(n)); break;  // leading zero: a string key
-      case 2: key.assign("key").append(std::to_string(n)); break;
-      default: key = std::to_string(n); break;              // decimal, overlaps case 0's spellings
+      case 0:
+        key = std::to_string(n * 1'000'003);
+        break;  // canonical decimal
+      case 1:
+        key.assign("0").append(std::to_string(n));
+        break;  // leading zero: a string key
+      case 2:
+        key.assign("key").append(std::to_string(n));
+        break;
+      default:
+        key = std::to_string(n);
+        break;  // decimal, overlaps case 0's spellings
     }
     const auto [it, inserted] = model.try_emplace(key, static_cast<KeyId>(model.size()));
     REQUIRE(keys.intern(key) == it->second);

@@ -54,7 +54,8 @@ template <class T>
 T read_le(const std::string& bytes, std::size_t offset) {
   T value = 0;
   for (std::size_t i = 0; i < sizeof(T); ++i) {
-    value |= static_cast<T>(static_cast<T>(static_cast<unsigned char>(bytes[offset + i])) << (8 * i));
+    value |=
+        static_cast<T>(static_cast<T>(static_cast<unsigned char>(bytes[offset + i])) << (8 * i));
   }
   return value;
 }
@@ -71,7 +72,8 @@ std::vector<OracleRecord> oracle_records(const GeneratorConfig& config) {
   REQUIRE(bytes.size() % 24 == 0);
   std::vector<OracleRecord> records;
   for (std::size_t offset = 0; offset < bytes.size(); offset += 24) {
-    records.push_back({read_le<std::uint32_t>(bytes, offset), read_le<std::uint64_t>(bytes, offset + 4),
+    records.push_back({read_le<std::uint32_t>(bytes, offset),
+                       read_le<std::uint64_t>(bytes, offset + 4),
                        read_le<std::uint32_t>(bytes, offset + 12),
                        static_cast<std::int64_t>(read_le<std::uint64_t>(bytes, offset + 16))});
   }
@@ -125,9 +127,9 @@ TEST_CASE("zipf draws rank 1 about 2^alpha times as often as rank 2", "[trace][g
     INFO("alpha = " << alpha);
     constexpr std::uint64_t kKeys = 1000;
     constexpr std::uint64_t kDraws = 1'000'000;
-    const auto keys = draw({.kind = GeneratorKind::zipf, .keys = kKeys, .requests = kDraws,
-                            .alpha = alpha, .seed = 5},
-                           kDraws);
+    const auto keys = draw(
+        {.kind = GeneratorKind::zipf, .keys = kKeys, .requests = kDraws, .alpha = alpha, .seed = 5},
+        kDraws);
     std::vector<std::uint64_t> counts(kKeys, 0);
     for (const auto key : keys) {
       REQUIRE(key < kKeys);
@@ -139,7 +141,8 @@ TEST_CASE("zipf draws rank 1 about 2^alpha times as often as rank 2", "[trace][g
     }
     std::sort(order.begin(), order.end(),
               [&](std::uint64_t a, std::uint64_t b) { return counts[a] > counts[b]; });
-    const double ratio = static_cast<double>(counts[order[0]]) / static_cast<double>(counts[order[1]]);
+    const double ratio =
+        static_cast<double>(counts[order[0]]) / static_cast<double>(counts[order[1]]);
     // Standard deviation of the ratio is <= 0.016 at these sizes; the band is ~4 of them.
     CHECK(ratio == Approx(std::pow(2.0, alpha)).margin(0.06));
 
@@ -160,8 +163,11 @@ TEST_CASE("zipf frequencies match the exact distribution on ten keys", "[trace][
     INFO("alpha = " << alpha);
     constexpr std::uint64_t kDraws = 1'000'000;
     std::vector<double> counts(10, 0.0);
-    for (const auto key : draw({.kind = GeneratorKind::zipf, .keys = 10, .requests = kDraws,
-                                .alpha = alpha, .seed = 21},
+    for (const auto key : draw({.kind = GeneratorKind::zipf,
+                          .keys = 10,
+                          .requests = kDraws,
+                          .alpha = alpha,
+                          .seed = 21},
                                kDraws)) {
       REQUIRE(key < 10);
       counts[key] += 1.0;
@@ -174,7 +180,8 @@ TEST_CASE("zipf frequencies match the exact distribution on ten keys", "[trace][
     for (int r = 1; r <= 10; ++r) {
       const double p = std::pow(r, -alpha) / harmonic;
       const double expected = p * kDraws;
-      INFO("rank " << r << ": expected " << expected << ", got " << counts[static_cast<std::size_t>(r - 1)]);
+      INFO("rank " << r << ": expected " << expected << ", got "
+                   << counts[static_cast<std::size_t>(r - 1)]);
       CHECK(std::abs(counts[static_cast<std::size_t>(r - 1)] - expected) <
             5.0 * std::sqrt(expected * (1.0 - p)));
     }
@@ -184,8 +191,11 @@ TEST_CASE("zipf frequencies match the exact distribution on ten keys", "[trace][
 TEST_CASE("zipf with alpha 0 and uniform cover every key evenly", "[trace][generator]") {
   for (const auto& config :
        {GeneratorConfig{.kind = GeneratorKind::uniform, .keys = 100, .requests = 100000, .seed = 3},
-        GeneratorConfig{.kind = GeneratorKind::zipf, .keys = 100, .requests = 100000, .alpha = 0.0,
-                        .seed = 3}}) {
+        GeneratorConfig{.kind = GeneratorKind::zipf,
+        .keys = 100,
+        .requests = 100000,
+        .alpha = 0.0,
+        .seed = 3}}) {
     INFO(purecache::to_string(config.kind));
     std::vector<std::uint64_t> counts(100, 0);
     for (const auto key : draw(config, config.requests)) {
@@ -209,8 +219,8 @@ TEST_CASE("loop cycles through the keys and scan never repeats one", "[trace][ge
 
 TEST_CASE("mix sends a tenth of requests to fresh keys in order", "[trace][generator]") {
   constexpr std::uint64_t kKeys = 100;
-  const auto keys = draw({.kind = GeneratorKind::mix, .keys = kKeys, .requests = 100000, .seed = 9},
-                         100000);
+  const auto keys =
+      draw({.kind = GeneratorKind::mix, .keys = kKeys, .requests = 100000, .seed = 9}, 100000);
   std::uint64_t next_fresh = kKeys;
   for (const auto key : keys) {
     if (key >= kKeys) {
@@ -223,8 +233,10 @@ TEST_CASE("mix sends a tenth of requests to fresh keys in order", "[trace][gener
   CHECK(fresh < 10600);
 }
 
-TEST_CASE("csv rows carry synthetic time, a size derived from the key and get", "[trace][generator]") {
-  const GeneratorConfig config{.kind = GeneratorKind::uniform, .keys = 50, .requests = 2500, .seed = 4};
+TEST_CASE("csv rows carry synthetic time, a size derived from the key and get",
+          "[trace][generator]") {
+  const GeneratorConfig config{
+      .kind = GeneratorKind::uniform, .keys = 50, .requests = 2500, .seed = 4};
   const auto keys = text_keys(config);
   std::istringstream in(generate(config, GeneratorOutput::csv));
   std::string line;
@@ -305,14 +317,16 @@ TEST_CASE("generator configs are validated with exact messages", "[trace][genera
         "alpha must be finite, got nan");
 
   std::ostringstream out;
-  CHECK_THROWS_WITH(purecache::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, out),
-                    "keys must be >= 1, got 0");
+  CHECK_THROWS_WITH(
+      purecache::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, out),
+      "keys must be >= 1, got 0");
   CHECK_THROWS_WITH(TraceGenerator({.keys = 1, .requests = 0}), "requests must be >= 1, got 0");
   CHECK(out.str().empty());
 }
 
 TEST_CASE("the largest key count is accepted", "[trace][generator]") {
-  const auto keys = draw({.kind = GeneratorKind::uniform, .keys = 1ULL << 32, .requests = 100}, 100);
+  const auto keys =
+      draw({.kind = GeneratorKind::uniform, .keys = 1ULL << 32, .requests = 100}, 100);
   CHECK(std::all_of(keys.begin(), keys.end(), [](std::uint64_t k) { return k < (1ULL << 32); }));
   CHECK(std::any_of(keys.begin(), keys.end(), [](std::uint64_t k) { return k >= (1ULL << 31); }));
 }
@@ -349,8 +363,9 @@ TEST_CASE("generating into a path writes the same bytes as into a stream", "[tra
   CHECK_THROWS_WITH(purecache::generate_trace(config, GeneratorOutput::text, missing),
                     missing.string() + ": cannot open for writing");
   // A bad config is reported before the file is touched.
-  CHECK_THROWS_AS(purecache::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, path),
-                  ConfigError);
+  CHECK_THROWS_AS(
+      purecache::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, path),
+      ConfigError);
   CHECK(std::filesystem::file_size(path) == 500 * 24);
   std::filesystem::remove_all(dir);
 }

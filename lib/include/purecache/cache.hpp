@@ -58,7 +58,8 @@ class Cache {
     if (!backend_) throw ConfigError("backend must not be null");
     if constexpr (!std::is_same_v<K, std::string>) {
       if (!options_.key_namespace.empty()) {
-        throw ConfigError("key_namespace requires std::string keys, got '" + options_.key_namespace + "'");
+        throw ConfigError("key_namespace requires std::string keys, got '" +
+                          options_.key_namespace + "'");
       }
     }
   }

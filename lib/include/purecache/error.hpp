@@ -34,9 +34,9 @@ class TraceError : public Error {
   [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
 
  private:
-  std::string path_;       // as given by the caller
-  std::uint64_t position_; // 0 = whole file
-  std::string reason_;     // message without location
+  std::string path_;        // as given by the caller
+  std::uint64_t position_;  // 0 = whole file
+  std::string reason_;      // message without location
 };
 
 namespace detail {

@@ -5,9 +5,9 @@ namespace purecache::detail {
 namespace {
 
 struct Trampoline {
-  bool running;       // an outer resume_trampolined is on this thread's stack
-  ResumeNode* head;   // oldest queued node, resumed next
-  ResumeNode* tail;   // newest queued node; null iff head is null
+  bool running;      // an outer resume_trampolined is on this thread's stack
+  ResumeNode* head;  // oldest queued node, resumed next
+  ResumeNode* tail;  // newest queued node; null iff head is null
 };
 
 constinit thread_local Trampoline tls_trampoline{};

@@ -28,7 +28,8 @@ BackendKind parse_backend_kind(std::string_view name) {
   for (const auto& row : kBackendKinds) {
     if (row.name == name) return row.kind;
   }
-  detail::throw_config_error("policy", detail::quoted(name), "must be one of " + backend_kind_names());
+  detail::throw_config_error("policy", detail::quoted(name),
+                             "must be one of " + backend_kind_names());
 }
 
 }  // namespace purecache

@@ -103,8 +103,8 @@ void TickClock::calibrate_since(const Mark& since) noexcept {
     // The span is millions of units; max() only keeps a broken clock from dividing by zero.
     const std::uint64_t ticks = std::max<std::uint64_t>(end.ticks - since.ticks, 1);
     const std::uint64_t ns = end.ns - since.ns;
-    multiplier = std::max<std::uint64_t>(
-        static_cast<std::uint64_t>((detail::Uint128{ns} << 32) / ticks), 1);
+    multiplier =
+        std::max<std::uint64_t>(static_cast<std::uint64_t>((detail::Uint128{ns} << 32) / ticks), 1);
   }
 #endif
   detail::tick_ns_multiplier.store(multiplier, std::memory_order_relaxed);

@@ -11,8 +11,10 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
 }
 
 nlohmann::ordered_json latency_summary(const LatencySummary& s, std::uint32_t sampled_every) {
-  return {{"count", s.count},   {"sampled_every", sampled_every}, {"mean", s.mean_ns}, {"p50", s.p50_ns},
-          {"p90", s.p90_ns},    {"p99", s.p99_ns},                {"p999", s.p999_ns}, {"max", s.max_ns}};
+  return {{"count", s.count},  {"sampled_every", sampled_every},
+          {"mean", s.mean_ns}, {"p50", s.p50_ns},
+          {"p90", s.p90_ns},   {"p99", s.p99_ns},
+          {"p999", s.p999_ns}, {"max", s.max_ns}};
 }
 
 }  // namespace
@@ -32,13 +34,15 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
   ordered_json policy{{"name", to_string(context.policy)}};
   policy["capacity"] = context.capacity ? ordered_json(*context.capacity) : ordered_json(nullptr);
   policy["capacity_spec"] = context.capacity_spec;
-  policy["ttl_seconds"] = context.ttl_seconds ? ordered_json(*context.ttl_seconds) : ordered_json(nullptr);
+  policy["ttl_seconds"] =
+      context.ttl_seconds ? ordered_json(*context.ttl_seconds) : ordered_json(nullptr);
   report["policy"] = policy;
-  report["replay"] = {{"demand_fill", context.demand_fill},
-                      {"warmup_requests", result.warmup_requests},
-                      {"clock", context.synthetic_rate > 0 ? "synthetic" : "trace"},
-                      {"synthetic_rate", context.synthetic_rate > 0 ? ordered_json(context.synthetic_rate)
-                                                                     : ordered_json(nullptr)}};
+  report["replay"] = {
+      {"demand_fill", context.demand_fill},
+      {"warmup_requests", result.warmup_requests},
+      {"clock", context.synthetic_rate > 0 ? "synthetic" : "trace"},
+      {"synthetic_rate",
+       context.synthetic_rate > 0 ? ordered_json(context.synthetic_rate) : ordered_json(nullptr)}};
 
   report["requests"] = result.requests;
   report["gets"] = result.gets;
@@ -49,22 +53,26 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
   report["misses"] = result.misses;
   report["hit_ratio"] = ratio(result.hits, result.gets);
   report["miss_ratio"] = ratio(result.misses, result.gets);
-  report["byte_hit_ratio"] =
-      context.sizes_known ? ordered_json(ratio(result.hit_bytes, result.get_bytes)) : ordered_json(nullptr);
-  report["evictions"] = {{"capacity", result.evictions.capacity}, {"expired", result.evictions.expired}};
+  report["byte_hit_ratio"] = context.sizes_known
+                                 ? ordered_json(ratio(result.hit_bytes, result.get_bytes))
+                                 : ordered_json(nullptr);
+  report["evictions"] = {{"capacity", result.evictions.capacity},
+                         {"expired", result.evictions.expired}};
 
-  const double per_entry =
-      result.final_size == 0 ? 0.0 : static_cast<double>(result.memory.current_bytes) / static_cast<double>(result.final_size);
+  const double per_entry = result.final_size == 0
+                               ? 0.0
+                               : static_cast<double>(result.memory.current_bytes) /
+                                     static_cast<double>(result.final_size);
   report["memory"] = {{"backend_bytes", result.memory.current_bytes},
                       {"backend_bytes_peak", result.memory.peak_bytes},
                       {"entries", result.final_size},
                       {"bytes_per_entry", per_entry},
                       {"peak_rss_bytes", context.peak_rss_bytes}};
   report["lock_hold_ns"] = latency_summary(result.lock_hold, result.lock_hold_sampled_every);
-  report["throughput"] = {{"wall_seconds", result.wall_seconds},
-                          {"requests_per_second",
-                           result.wall_seconds > 0
-                               ? static_cast<double>(context.trace_requests) / result.wall_seconds
+  report["throughput"] = {
+      {"wall_seconds", result.wall_seconds},
+      {"requests_per_second",
+       result.wall_seconds > 0 ? static_cast<double>(context.trace_requests) / result.wall_seconds
                                : 0.0}};
   report["errors"] = {{"skipped", context.skipped_records},
                       {"first", context.error_locations},

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <chrono>
+#include <optional>
 #include <span>
 #include <type_traits>
 
@@ -100,7 +100,9 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
         evictions_before = backend.core().evictions();
       }
       if constexpr (Core::kUsesTime) {
-        const Timestamp now = trace_time ? request.time : config.synthetic_step * static_cast<std::int64_t>(index - 1);
+        const Timestamp now = trace_time
+                                  ? request.time
+                                  : config.synthetic_step * static_cast<std::int64_t>(index - 1);
         clock.set(now);
         if constexpr (ExpiringCore<Core>) {
           if (backend.core().capacity() == 0 && now >= next_purge) {
@@ -138,7 +140,8 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
   }
   if (config.warmup != 0 && index <= config.warmup) r.warmup_requests = index;
   const EvictionCounts total = backend.core().evictions();
-  r.evictions = {total.capacity - evictions_before.capacity, total.expired - evictions_before.expired};
+  r.evictions = {total.capacity - evictions_before.capacity,
+                 total.expired - evictions_before.expired};
 }
 
 }  // namespace
@@ -150,14 +153,17 @@ ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
   const auto started = std::chrono::steady_clock::now();
   const TickClock::Mark ticks_started = TickClock::mark();
   // Trace keys arrive interned as 0, 1, 2, ...: the cores index them by array, not by hash.
-  with_core_type<KeyId, ReplayValue, DenseIdHash>(config.policy, [&]<class Core>(std::type_identity<Core>) {
-    VirtualClock clock;
-    LockedBackend<Core, ReplayPolicy> backend(config.core, clock, SampledHoldTimer(&hold_ticks, sample_every));
-    sync_wait(replay_all(backend, reader, config, clock, hold_ticks, result));
-    result.memory = backend.core().memory();
-    result.final_size = backend.core().size();
-  });
-  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  with_core_type<KeyId, ReplayValue, DenseIdHash>(
+      config.policy, [&]<class Core>(std::type_identity<Core>) {
+        VirtualClock clock;
+        LockedBackend<Core, ReplayPolicy> backend(config.core, clock,
+                                                  SampledHoldTimer(&hold_ticks, sample_every));
+        sync_wait(replay_all(backend, reader, config, clock, hold_ticks, result));
+        result.memory = backend.core().memory();
+        result.final_size = backend.core().size();
+      });
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // The replay itself is the calibration span: no 20 ms sleep, and a longer, finer measurement.
   TickClock::calibrate_since(ticks_started);
   result.lock_hold = summarize_ticks(hold_ticks);

@@ -14,8 +14,14 @@ namespace {
 
 constexpr std::size_t kNoColumn = std::numeric_limits<std::size_t>::max();
 
-// Order of CsvParser::columns_; also the words users map in TraceOptions::csv_columns.
-enum Field : std::size_t { kTimestamp, kKey, kSize, kOp, kTTL, kFieldCount };
+// Field numbers: the order of CsvParser::columns_ and of kFieldNames, the words users map in
+// TraceOptions::csv_columns.
+constexpr std::size_t kTimestamp = 0;
+constexpr std::size_t kKey = 1;
+constexpr std::size_t kSize = 2;
+constexpr std::size_t kOp = 3;
+constexpr std::size_t kTTL = 4;
+constexpr std::size_t kFieldCount = 5;
 constexpr std::array<std::string_view, kFieldCount> kFieldNames{"timestamp", "key", "size", "op",
                                                                 "ttl"};
 

@@ -10,7 +10,8 @@ namespace purecache {
 namespace {
 constexpr std::size_t kInitialSlots = 1024;  // 2^10
 constexpr unsigned kInitialShift = 64 - 10;
-constexpr std::size_t kArenaBlockBytes = 64 * 1024;  // small enough not to matter for tiny traces
+constexpr std::size_t kArenaBlockBytes = std::size_t{64}
+                                         << 10;  // small enough not to matter for tiny traces
 
 // Linear probing degrades quickly past 3/4 full.
 bool over_load(std::size_t keys, std::size_t slots) noexcept { return keys * 4 > slots * 3; }
@@ -99,11 +100,14 @@ void StringKeyInterner::grow() {
 }
 
 std::size_t StringKeyInterner::memory_bytes() const noexcept {
-  return numbers_.memory_bytes() + slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(const char*) +
-         blocks_.capacity() * sizeof(blocks_[0]) + block_bytes_;
+  return numbers_.memory_bytes() + slots_.capacity() * sizeof(Slot) +
+         entries_.capacity() * sizeof(const char*) + blocks_.capacity() * sizeof(blocks_[0]) +
+         block_bytes_;
 }
 
-IdKeyInterner::IdKeyInterner(std::size_t max_keys) : max_keys_(max_keys) { detail::check_max_keys(max_keys); }
+IdKeyInterner::IdKeyInterner(std::size_t max_keys) : max_keys_(max_keys) {
+  detail::check_max_keys(max_keys);
+}
 
 KeyId IdKeyInterner::add(std::uint64_t key) {
   if (keys_.size() == max_keys_) {
@@ -119,7 +123,8 @@ std::size_t IdKeyInterner::memory_bytes() const noexcept {
 
 namespace detail {
 
-NumberIdTable::NumberIdTable() : slots_(kInitialSlots, Slot{0, 0}), mask_(kInitialSlots - 1), shift_(kInitialShift) {}
+NumberIdTable::NumberIdTable()
+    : slots_(kInitialSlots, Slot{0, 0}), mask_(kInitialSlots - 1), shift_(kInitialShift) {}
 
 void NumberIdTable::insert_at(std::size_t index, std::uint64_t number, KeyId id) {
   slots_[index] = Slot{number, id + 1};

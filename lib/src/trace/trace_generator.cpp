@@ -54,7 +54,8 @@ class ChunkWriter {
   explicit ChunkWriter(std::ostream& out) : out_(out) { buffer_.reserve(kFlushAt + 128); }
   ChunkWriter(const ChunkWriter&) = delete;
   ChunkWriter& operator=(const ChunkWriter&) = delete;
-  ~ChunkWriter() = default;  // callers flush(): a destructor must not write to a stream that may throw
+  ~ChunkWriter() =
+      default;  // callers flush(): a destructor must not write to a stream that may throw
 
   void text(std::string_view s) { buffer_.append(s); }
   void number(std::uint64_t value) {
@@ -184,20 +185,28 @@ void write_oracle_general(const GeneratorConfig& config, std::ostream& out) {
 
 std::string_view to_string(GeneratorKind kind) noexcept {
   switch (kind) {
-    case GeneratorKind::zipf: return "zipf";
-    case GeneratorKind::uniform: return "uniform";
-    case GeneratorKind::scan: return "scan";
-    case GeneratorKind::loop: return "loop";
-    case GeneratorKind::mix: return "mix";
+    case GeneratorKind::zipf:
+      return "zipf";
+    case GeneratorKind::uniform:
+      return "uniform";
+    case GeneratorKind::scan:
+      return "scan";
+    case GeneratorKind::loop:
+      return "loop";
+    case GeneratorKind::mix:
+      return "mix";
   }
   return "?";
 }
 
 std::string_view to_string(GeneratorOutput output) noexcept {
   switch (output) {
-    case GeneratorOutput::text: return "text";
-    case GeneratorOutput::csv: return "csv";
-    case GeneratorOutput::oracle_general: return "oracle-general";
+    case GeneratorOutput::text:
+      return "text";
+    case GeneratorOutput::csv:
+      return "csv";
+    case GeneratorOutput::oracle_general:
+      return "oracle-general";
   }
   return "?";
 }
@@ -209,7 +218,8 @@ GeneratorKind parse_generator_kind(std::string_view word) {
       return kind;
     }
   }
-  detail::throw_config_error("kind", detail::quoted(word), "must be one of zipf, uniform, scan, loop, mix");
+  detail::throw_config_error("kind", detail::quoted(word),
+                             "must be one of zipf, uniform, scan, loop, mix");
 }
 
 GeneratorOutput parse_generator_output(std::string_view word) {
@@ -219,7 +229,8 @@ GeneratorOutput parse_generator_output(std::string_view word) {
       return output;
     }
   }
-  detail::throw_config_error("format", detail::quoted(word), "must be one of text, csv, oracle-general");
+  detail::throw_config_error("format", detail::quoted(word),
+                             "must be one of text, csv, oracle-general");
 }
 
 void validate(const GeneratorConfig& config) {
@@ -377,10 +388,14 @@ TraceGenerator::TraceGenerator(const GeneratorConfig& config) : config_(config),
 std::uint64_t TraceGenerator::next_key() noexcept {
   const std::uint64_t position = position_++;
   switch (config_.kind) {
-    case GeneratorKind::zipf: return (*zipf_)();
-    case GeneratorKind::uniform: return rng_.below(config_.keys);
-    case GeneratorKind::scan: return position;
-    case GeneratorKind::loop: return position % config_.keys;
+    case GeneratorKind::zipf:
+      return (*zipf_)();
+    case GeneratorKind::uniform:
+      return rng_.below(config_.keys);
+    case GeneratorKind::scan:
+      return position;
+    case GeneratorKind::loop:
+      return position % config_.keys;
     case GeneratorKind::mix:
       if (rng_() < kMixScanThreshold) {
         return config_.keys + fresh_++;
@@ -393,9 +408,15 @@ std::uint64_t TraceGenerator::next_key() noexcept {
 void generate_trace(const GeneratorConfig& config, GeneratorOutput output, std::ostream& out) {
   validate(config);
   switch (output) {
-    case GeneratorOutput::text: write_text(config, out); return;
-    case GeneratorOutput::csv: write_csv(config, out); return;
-    case GeneratorOutput::oracle_general: write_oracle_general(config, out); return;
+    case GeneratorOutput::text:
+      write_text(config, out);
+      return;
+    case GeneratorOutput::csv:
+      write_csv(config, out);
+      return;
+    case GeneratorOutput::oracle_general:
+      write_oracle_general(config, out);
+      return;
   }
 }
 

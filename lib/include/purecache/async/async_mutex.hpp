@@ -1,5 +1,6 @@
 #pragma once
-/// AsyncMutex and LocalAsyncMutex: FIFO mutexes that suspend the awaiting coroutine, not the thread.
+/// AsyncMutex and LocalAsyncMutex: FIFO mutexes that suspend the awaiting coroutine, not the
+/// thread.
 
 #include <atomic>
 #include <cassert>
@@ -54,7 +55,8 @@ class AtomicLockState {
       return nullptr;
     }
     assert(expected != kUnlocked && "unlock() of an unlocked mutex");
-    return reinterpret_cast<ResumeNode*>(word_.exchange(kLockedNoWaiters, std::memory_order_acquire));
+    return reinterpret_cast<ResumeNode*>(
+        word_.exchange(kLockedNoWaiters, std::memory_order_acquire));
   }
   /// A snapshot, for assertions and tests.
   [[nodiscard]] bool is_locked() const noexcept {
@@ -97,7 +99,7 @@ class LocalLockState {
   [[nodiscard]] bool is_locked() const noexcept { return locked_; }
 
  private:
-  bool locked_ = false;          // owned by someone
+  bool locked_ = false;           // owned by someone
   ResumeNode* pushed_ = nullptr;  // newest waiter first; null when unlocked
 };
 
@@ -193,8 +195,8 @@ class BasicAsyncMutex {
     return reversed;
   }
 
-  State state_;                             // lock word plus waiters pushed since the last take
-  detail::ResumeNode* queue_ = nullptr;     // holder-private: earlier waiters, oldest first
+  State state_;                          // lock word plus waiters pushed since the last take
+  detail::ResumeNode* queue_ = nullptr;  // holder-private: earlier waiters, oldest first
 };
 
 /// Coroutine mutex that any thread may lock and unlock; see BasicAsyncMutex.

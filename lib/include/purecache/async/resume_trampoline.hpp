@@ -8,7 +8,7 @@ namespace purecache::detail {
 /// A suspended coroutine in an intrusive list. The node lives in the awaiter, inside the
 /// suspended coroutine's frame, so queueing allocates nothing.
 struct ResumeNode {
-  ResumeNode* next_ = nullptr;       // next node of whichever list holds this one
+  ResumeNode* next_ = nullptr;      // next node of whichever list holds this one
   std::coroutine_handle<> handle_;  // the coroutine to resume
 };
 

@@ -24,7 +24,7 @@ class TaskResult {
  public:
   /// `co_return value;` stores the value until take().
   template <class U = T>
-    requires std::convertible_to<U&&, T>
+  requires std::convertible_to<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     value_.emplace(std::forward<U>(value));
   }

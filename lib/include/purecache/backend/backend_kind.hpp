@@ -29,9 +29,12 @@ struct BackendKindInfo {
 /// case in with_core_type; the CLI and make_backend pick it up from these two places.
 inline constexpr std::array kBackendKinds{
     BackendKindInfo{BackendKind::lru, "lru", "least recently used, bounded", true, false},
-    BackendKindInfo{BackendKind::lfu, "lfu", "least frequently used (LRU among ties), bounded", true, false},
-    BackendKindInfo{BackendKind::ttl, "ttl", "unbounded, entries expire after their TTL", false, true},
-    BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire", true, true},
+    BackendKindInfo{BackendKind::lfu, "lfu", "least frequently used (LRU among ties), bounded",
+                    true, false},
+    BackendKindInfo{BackendKind::ttl, "ttl", "unbounded, entries expire after their TTL", false,
+                    true},
+    BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire",
+                    true, true},
 };
 
 /// The registry row of `kind`.
@@ -48,10 +51,14 @@ inline constexpr std::array kBackendKinds{
 template <class K, class V, class HashFn = Hash<K>, class F>
 decltype(auto) with_core_type(BackendKind kind, F&& f) {
   switch (kind) {
-    case BackendKind::lru: return std::forward<F>(f)(std::type_identity<LRUCore<K, V, HashFn>>{});
-    case BackendKind::lfu: return std::forward<F>(f)(std::type_identity<LFUCore<K, V, HashFn>>{});
-    case BackendKind::ttl: return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
-    case BackendKind::lru_ttl: return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
+    case BackendKind::lru:
+      return std::forward<F>(f)(std::type_identity<LRUCore<K, V, HashFn>>{});
+    case BackendKind::lfu:
+      return std::forward<F>(f)(std::type_identity<LFUCore<K, V, HashFn>>{});
+    case BackendKind::ttl:
+      return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
+    case BackendKind::lru_ttl:
+      return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

@@ -13,7 +13,8 @@ namespace purecache {
 /// Real time: std::chrono::steady_clock. Stateless; the default for applications.
 struct SteadyClock {
   [[nodiscard]] Timestamp now() const noexcept {
-    return std::chrono::duration_cast<Timestamp>(std::chrono::steady_clock::now().time_since_epoch());
+    return std::chrono::duration_cast<Timestamp>(
+        std::chrono::steady_clock::now().time_since_epoch());
   }
 };
 
@@ -24,7 +25,9 @@ class VirtualClock {
  public:
   VirtualClock() : ns_(std::make_shared<std::atomic<std::int64_t>>(0)) {}
 
-  [[nodiscard]] Timestamp now() const noexcept { return Timestamp{ns_->load(std::memory_order_relaxed)}; }
+  [[nodiscard]] Timestamp now() const noexcept {
+    return Timestamp{ns_->load(std::memory_order_relaxed)};
+  }
   /// Jumps to `t`; callers keep time monotonic (the cores do not require it, replays do).
   void set(Timestamp t) noexcept { ns_->store(t.count(), std::memory_order_relaxed); }
   void advance(Duration d) noexcept { ns_->fetch_add(d.count(), std::memory_order_relaxed); }

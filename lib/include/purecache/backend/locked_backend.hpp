@@ -56,8 +56,9 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
     co_return co_await locked([this] { return core_.size(); });
   }
   Task<BackendStats> stats() override {
-    co_return co_await locked(
-        [this] { return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory()}; });
+    co_return co_await locked([this] {
+      return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory()};
+    });
   }
 
   /// The same operations as awaitables without a coroutine frame, for code that holds the
@@ -81,13 +82,11 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
     return timed([this] { core_.clear(); });
   }
   [[nodiscard]] auto purge_op() {
-    return timed([this]() -> std::size_t {
-      if constexpr (ExpiringCore<Core>) {
-        return core_.purge(now());
-      } else {
-        return 0;
-      }
-    });
+    if constexpr (ExpiringCore<Core>) {
+      return timed([this]() -> std::size_t { return core_.purge(now()); });
+    } else {
+      return timed([]() -> std::size_t { return 0; });
+    }
   }
 
   /// The core, for single-threaded inspection when no operation can be in flight (tests, reports).

@@ -32,7 +32,9 @@ class [[nodiscard]] LockedOperation {
     return true;
   }
   /// Queues for the lock; false (continue at once) if it was taken meanwhile.
-  bool await_suspend(std::coroutine_handle<> awaiting) noexcept { return lock_.await_suspend(awaiting); }
+  bool await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    return lock_.await_suspend(awaiting);
+  }
   result_type await_resume() {
     if (!done_) run();  // the lock is ours: taken in await_suspend, or handed over by unlock()
     if constexpr (!std::is_void_v<result_type>) return std::move(*result_);

@@ -13,11 +13,13 @@ namespace purecache {
 /// A heap-allocated LockedBackend of `kind` for keys K and values V. Throws ConfigError if
 /// `config` does not suit the kind (capacity 0 for bounded kinds, ttl <= 0 for expiring ones).
 template <class K, class V, class Policy = DefaultBackendPolicy>
-[[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(BackendKind kind, const CoreConfig& config,
+[[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(BackendKind kind,
+                                                           const CoreConfig& config,
                                                            typename Policy::Clock clock = {}) {
-  return with_core_type<K, V>(kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
-    return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock));
-  });
+  return with_core_type<K, V>(
+      kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
+        return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock));
+      });
 }
 
 }  // namespace purecache

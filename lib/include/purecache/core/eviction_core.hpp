@@ -20,20 +20,23 @@ namespace purecache {
 /// - clear(): drop everything; counters of evictions are kept.
 /// - kUsesTime: false when the core ignores `now`, so shells can skip reading a clock.
 template <class C>
-concept EvictionCore =
-    std::constructible_from<C, const CoreConfig&> && std::movable<C> &&
-    requires(C& core, const C& view, const typename C::key_type& key,
-             typename C::mapped_type value, Timestamp now, Duration ttl) {
-      { core.get(key, now) } -> std::same_as<const typename C::mapped_type*>;
-      { core.set(key, std::move(value), now, ttl) } -> std::same_as<bool>;
-      { core.erase(key, now) } -> std::same_as<bool>;
-      { core.clear() } -> std::same_as<void>;
-      { view.size() } noexcept -> std::same_as<std::size_t>;
-      { view.capacity() } noexcept -> std::same_as<std::size_t>;  // 0 = unbounded
-      { view.evictions() } noexcept -> std::same_as<EvictionCounts>;
-      { view.memory() } noexcept -> std::same_as<MemoryUsage>;
-      { C::kUsesTime } -> std::convertible_to<bool>;
-    };
+concept EvictionCore = std::constructible_from<C, const CoreConfig&> && std::movable<C> &&
+    requires(C& core, const C& view, const typename C::key_type& key, typename C::mapped_type value,
+             Timestamp now, Duration ttl) {
+  { core.get(key, now) } -> std::same_as<const typename C::mapped_type*>;
+  { core.set(key, std::move(value), now, ttl) } -> std::same_as<bool>;
+  { core.erase(key, now) } -> std::same_as<bool>;
+  { core.clear() } -> std::same_as<void>;
+  { view.size() }
+  noexcept->std::same_as<std::size_t>;
+  { view.capacity() }
+  noexcept->std::same_as<std::size_t>;  // 0 = unbounded
+  { view.evictions() }
+  noexcept->std::same_as<EvictionCounts>;
+  { view.memory() }
+  noexcept->std::same_as<MemoryUsage>;
+  { C::kUsesTime } -> std::convertible_to<bool>;
+};
 
 /// A core whose entries expire: purge(now) drops every expired entry and returns how many.
 template <class C>

@@ -30,7 +30,8 @@ class TTLCore {
   static constexpr bool kUsesTime = true;
 
   /// Throws ConfigError if config.ttl <= 0.
-  explicit TTLCore(const CoreConfig& config) : default_ttl_(detail::checked_ttl(config)), table_(0) {}
+  explicit TTLCore(const CoreConfig& config)
+      : default_ttl_(detail::checked_ttl(config)), table_(0) {}
 
   /// The value if present and live at `now`; nullptr otherwise (an expired entry is dropped).
   const V* get(const K& key, Timestamp now) {

@@ -24,15 +24,16 @@ struct LRUEntry {
   using Expiry = std::conditional_t<kExpiring, Timestamp, NoExpiry>;
   K key;
   V value;
-  std::uint32_t prev;  // towards the most recent; kNil at the head
-  std::uint32_t next;  // towards the least recent; kNil at the tail
+  std::uint32_t prev;                       // towards the most recent; kNil at the head
+  std::uint32_t next;                       // towards the least recent; kNil at the tail
   [[no_unique_address]] Expiry expires_at;  // absent at >= this
 };
 
 /// Bounded least-recently-used cache; with kExpiring, entries also die at set time + ttl.
 /// O(1) expected per operation. A full cache reuses its victim's slab entry in place, so a warm
 /// cache allocates nothing.
-template <class K, class V, bool kExpiring, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
+template <class K, class V, bool kExpiring, class HashFn = Hash<K>,
+          class KeyEqual = std::equal_to<K>>
 class BasicLRUCore {
  public:
   using key_type = K;
@@ -45,7 +46,8 @@ class BasicLRUCore {
         default_ttl_(kExpiring ? checked_ttl(config) : Duration{}),
         table_(capacity_) {}
 
-  /// The value of a live entry, now the most recent; nullptr if absent (or expired, which drops it).
+  /// The value of a live entry, now the most recent; nullptr if absent (or expired, which drops
+  /// it).
   const V* get(const K& key, Timestamp now) {
     const std::uint64_t h = table_.hash(key);
     const std::uint32_t i = table_.find(key, h);
@@ -91,7 +93,8 @@ class BasicLRUCore {
       order_.push_front(table_, i);
       inserted = true;
     }
-    if constexpr (kExpiring) table_[i].expires_at = expiry_time(now, ttl > Duration::zero() ? ttl : default_ttl_);
+    if constexpr (kExpiring)
+      table_[i].expires_at = expiry_time(now, ttl > Duration::zero() ? ttl : default_ttl_);
     return inserted;
   }
 
@@ -107,9 +110,7 @@ class BasicLRUCore {
   }
 
   /// Drops every expired entry; returns how many. O(size).
-  std::size_t purge(Timestamp now)
-    requires kExpiring
-  {
+  std::size_t purge(Timestamp now) requires kExpiring {
     std::size_t dropped = 0;
     // Walk down so the entry moved into a hole has already been checked.
     for (std::size_t n = table_.size(); n-- > 0;) {
@@ -152,13 +153,14 @@ class BasicLRUCore {
 
   void drop(std::uint32_t i, std::uint64_t h) {
     order_.unlink(table_, i);
-    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) { order_.relocated(table_, from, to); });
+    table_.remove(
+        i, h, [this](std::uint32_t from, std::uint32_t to) { order_.relocated(table_, from, to); });
   }
 
-  std::size_t capacity_;   // >= 1
-  Duration default_ttl_;   // > 0 when kExpiring
+  std::size_t capacity_;  // >= 1
+  Duration default_ttl_;  // > 0 when kExpiring
   EntryTable<Entry, K, HashFn, KeyEqual> table_;
-  LinkedOrder order_;      // every entry, most recent first
+  LinkedOrder order_;  // every entry, most recent first
   EvictionCounts evictions_;
 };
 

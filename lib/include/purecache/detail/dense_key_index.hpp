@@ -18,7 +18,8 @@ class DenseKeyIndex {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
-  explicit DenseKeyIndex(MemoryCounter* counter) : refs_(CountingAllocator<std::uint32_t>(counter)) {}
+  explicit DenseKeyIndex(MemoryCounter* counter)
+      : refs_(CountingAllocator<std::uint32_t>(counter)) {}
 
   /// Entry number of key number `hash`, or kNone. `matches` only checks the array in debug builds.
   template <class Matches>
@@ -36,7 +37,8 @@ class DenseKeyIndex {
   /// Adds a key number known to be absent, growing the array geometrically past it if needed.
   void insert(std::uint64_t hash, std::uint32_t entry) {
     assert(entry != kNone);
-    if (hash >= refs_.size()) [[unlikely]] grow_past(hash);
+    if (hash >= refs_.size()) [[unlikely]]
+      grow_past(hash);
     refs_[hash] = entry;
   }
 
@@ -45,7 +47,8 @@ class DenseKeyIndex {
     refs_[hash] = kNone;
   }
 
-  void retarget(std::uint64_t hash, [[maybe_unused]] std::uint32_t from, std::uint32_t to) noexcept {
+  void retarget(std::uint64_t hash, [[maybe_unused]] std::uint32_t from,
+                std::uint32_t to) noexcept {
     assert(refs_[hash] == from);
     refs_[hash] = to;
   }
@@ -62,7 +65,8 @@ class DenseKeyIndex {
     refs_.resize(std::max<std::size_t>(hash + 1, refs_.size() * 2), kNone);
   }
 
-  std::vector<std::uint32_t, CountingAllocator<std::uint32_t>> refs_;  // key number -> entry, kNone if absent
+  std::vector<std::uint32_t, CountingAllocator<std::uint32_t>>
+      refs_;  // key number -> entry, kNone if absent
 };
 
 }  // namespace purecache::detail

@@ -107,8 +107,8 @@ class EntryTable {
 
   std::unique_ptr<MemoryCounter> counter_;  // on the heap: allocators point at it across moves
   std::vector<Entry, CountingAllocator<Entry>> entries_;  // dense, no holes
-  Index index_;                                            // one slot per entry
-  std::size_t max_entries_;                                // 0 = unbounded
+  Index index_;                                           // one slot per entry
+  std::size_t max_entries_;                               // 0 = unbounded
   [[no_unique_address]] HashFn hash_;
   [[no_unique_address]] KeyEqual equal_;
 };

@@ -22,7 +22,8 @@ struct HugePageAllocator {
 
   HugePageAllocator() noexcept = default;
   template <class U>
-  HugePageAllocator(const HugePageAllocator<U>& /*other*/) noexcept {}  // NOLINT: rebinding is implicit
+  HugePageAllocator(const HugePageAllocator<U>& /*other*/) noexcept {
+  }  // NOLINT: rebinding is implicit
 
   [[nodiscard]] T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
@@ -42,7 +43,8 @@ struct HugePageAllocator {
   }
 
   template <class U>
-  friend bool operator==(const HugePageAllocator& /*a*/, const HugePageAllocator<U>& /*b*/) noexcept {
+  friend bool operator==(const HugePageAllocator& /*a*/,
+                         const HugePageAllocator<U>& /*b*/) noexcept {
     return true;
   }
 };

@@ -1,9 +1,9 @@
 #pragma once
 /// Open-addressing index from key hash to entry number, shared by every core.
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -45,12 +45,15 @@ class KeyIndex {
     assert(!slots_.empty() && entry < kNone - 1);
     const std::uint32_t tag = tag_of(hash);
     std::size_t pos = home(tag);
-    while (slots_[pos].ref != 0) pos = next(pos);
+    while (slots_[pos].ref != 0)
+      pos = next(pos);
     slots_[pos] = Slot{tag, entry + 1};
   }
 
   /// Removes the slot that refers to `entry`, which must be present under `hash`.
-  void erase(std::uint64_t hash, std::uint32_t entry) noexcept { erase_at(position_of(hash, entry)); }
+  void erase(std::uint64_t hash, std::uint32_t entry) noexcept {
+    erase_at(position_of(hash, entry));
+  }
 
   /// Points the slot of `from` (present under `hash`) at `to`: used when an entry moves.
   void retarget(std::uint64_t hash, std::uint32_t from, std::uint32_t to) noexcept {
@@ -67,7 +70,8 @@ class KeyIndex {
     for (const Slot slot : old) {
       if (slot.ref == 0) continue;
       std::size_t pos = home(slot.tag);
-      while (slots_[pos].ref != 0) pos = next(pos);
+      while (slots_[pos].ref != 0)
+        pos = next(pos);
       slots_[pos] = slot;
     }
   }

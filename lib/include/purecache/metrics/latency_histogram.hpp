@@ -76,12 +76,14 @@ class LatencyHistogram {
   }
 
   /// Smallest value that shares `value`'s bucket.
-  [[nodiscard]] static constexpr std::uint64_t lowest_equivalent_value(std::uint64_t value) noexcept {
+  [[nodiscard]] static constexpr std::uint64_t lowest_equivalent_value(
+      std::uint64_t value) noexcept {
     const unsigned bucket = bucket_of(clamp(value));
     return (clamp(value) >> bucket) << bucket;
   }
   /// Largest value that shares `value`'s bucket; what percentiles report.
-  [[nodiscard]] static constexpr std::uint64_t highest_equivalent_value(std::uint64_t value) noexcept {
+  [[nodiscard]] static constexpr std::uint64_t highest_equivalent_value(
+      std::uint64_t value) noexcept {
     const unsigned bucket = bucket_of(clamp(value));
     return lowest_equivalent_value(value) + ((std::uint64_t{1} << bucket) - 1);
   }
@@ -107,12 +109,14 @@ class LatencyHistogram {
   // lays all buckets out contiguously: bucket 0 at [0, 2048), bucket k at [(k+1)*1024, (k+2)*1024).
   [[nodiscard]] static constexpr std::size_t index_of(std::uint64_t value) noexcept {
     const unsigned bucket = bucket_of(value);
-    return static_cast<std::size_t>((std::uint64_t{bucket} << (kSubBucketBits - 1)) + (value >> bucket));
+    return static_cast<std::size_t>((std::uint64_t{bucket} << (kSubBucketBits - 1)) +
+                                    (value >> bucket));
   }
   // Inverse of index_of: the highest value whose index is `index`.
   [[nodiscard]] static constexpr std::uint64_t highest_value_at(std::size_t index) noexcept {
     const std::uint64_t i = index;
-    const unsigned bucket = i < kSubBucketCount ? 0U : static_cast<unsigned>((i >> (kSubBucketBits - 1)) - 1);
+    const unsigned bucket =
+        i < kSubBucketCount ? 0U : static_cast<unsigned>((i >> (kSubBucketBits - 1)) - 1);
     const std::uint64_t sub = i - (std::uint64_t{bucket} << (kSubBucketBits - 1));
     return (sub << bucket) + ((std::uint64_t{1} << bucket) - 1);
   }

@@ -77,12 +77,9 @@ struct KeyProbe {
   bool numeric;          // the key is a canonical decimal number (detail::canonical_decimal)
 };
 
-/// Interns string keys. Lookup takes a string_view and allocates nothing for a known key; a new
-/// key's bytes are copied once into an arena of large blocks. Keys spelled as canonical decimal
-/// numbers, as most traces' are, are looked up by value in a NumberIdTable: one slot read, no
-/// arena read. Other keys use a string table whose slots hold the full hash and point at the
-/// key's arena entry (id, size, bytes). Both share one id sequence. Memory: 16 bytes per slot of
-/// either table (load <= 3/4) + 8 bytes per key + the key bytes + 8.
+/// Interns string keys; a known key costs no allocation. Canonical decimal keys are found by value
+/// (one slot read), others by hash then bytes in an arena; one id sequence (docs/trace-formats.md).
+/// Memory: 16 bytes per slot of either table (load <= 3/4) + 8 bytes per key + the key bytes + 8.
 class StringKeyInterner {
  public:
   /// max_keys in [1, kMaxKeyCount], else ConfigError.
@@ -93,7 +90,8 @@ class StringKeyInterner {
   [[nodiscard]] static KeyProbe probe(std::string_view key) noexcept {
     KeyProbe p{0, 0, false};
     p.numeric = detail::canonical_decimal(key, p.number);
-    p.hash = p.numeric ? detail::NumberIdTable::hash(p.number) : detail::interner_hash(key.data(), key.size());
+    p.hash = p.numeric ? detail::NumberIdTable::hash(p.number)
+                       : detail::interner_hash(key.data(), key.size());
     return p;
   }
   /// Hints the CPU to load the slot `probe` starts at. No effect on contents.
@@ -111,7 +109,8 @@ class StringKeyInterner {
 
   /// intern(key) with `probe` == probe(key) computed earlier.
   [[nodiscard]] KeyId intern(std::string_view key, const KeyProbe& probe) {
-    if (probe.numeric) return numbers_.find_or_insert(probe.number, probe.hash, [&] { return add(key); });
+    if (probe.numeric)
+      return numbers_.find_or_insert(probe.number, probe.hash, [&] { return add(key); });
     std::size_t index = static_cast<std::size_t>(probe.hash >> shift_);
     for (;;) {
       const Slot& slot = slots_[index];
@@ -158,9 +157,9 @@ class StringKeyInterner {
   void grow();
   const char* store(KeyId id, std::string_view key);
 
-  detail::NumberIdTable numbers_;  // canonical decimal keys, by value
-  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;           // other keys; size is 2^k
-  std::size_t mask_ = 0;              // slots_.size() - 1
+  detail::NumberIdTable numbers_;                             // canonical decimal keys, by value
+  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;  // other keys; size is 2^k
+  std::size_t mask_ = 0;                                      // slots_.size() - 1
   unsigned shift_ = 64;               // 64 - log2(slots_.size()): top hash bits index the table
   std::vector<const char*> entries_;  // by id, dense
   std::vector<std::unique_ptr<char[]>> blocks_;  // arena: never moved, so entries stay valid
@@ -179,7 +178,9 @@ class IdKeyInterner {
   explicit IdKeyInterner(std::size_t max_keys = kMaxKeyCount);
 
   /// Hints the CPU to load the slot interning `key` starts probing at. No effect on contents.
-  void prefetch(std::uint64_t key) const noexcept { numbers_.prefetch(detail::NumberIdTable::hash(key)); }
+  void prefetch(std::uint64_t key) const noexcept {
+    numbers_.prefetch(detail::NumberIdTable::hash(key));
+  }
 
   /// Id of `key`, adding it as id size() if new. Amortised O(1); throws KeyLimitError if new
   /// and size() == max_keys.

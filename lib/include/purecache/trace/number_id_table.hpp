@@ -43,7 +43,9 @@ class NumberIdTable {
   }
 
   /// Bytes held by the slots.
-  [[nodiscard]] std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(Slot); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return slots_.capacity() * sizeof(Slot);
+  }
 
  private:
   struct Slot {
@@ -55,8 +57,8 @@ class NumberIdTable {
   void grow();
 
   std::vector<Slot, HugePageAllocator<Slot>> slots_;  // size is 2^k
-  std::size_t mask_;     // slots_.size() - 1
-  unsigned shift_;       // 64 - log2(slots_.size()): top hash bits index the table
+  std::size_t mask_;                                  // slots_.size() - 1
+  unsigned shift_;        // 64 - log2(slots_.size()): top hash bits index the table
   std::size_t used_ = 0;  // slots holding a number
 };
 

@@ -16,9 +16,9 @@ using KeyId = std::uint32_t;
 
 /// Plain 32-byte record; fields a format lacks are zero.
 struct Request {
-  Timestamp time{0};     // trace time since the trace's epoch (0 when the format has none)
-  Duration ttl{0};       // per-request TTL from the trace; 0 = none given
-  KeyId key = 0;         // interned key
+  Timestamp time{0};       // trace time since the trace's epoch (0 when the format has none)
+  Duration ttl{0};         // per-request TTL from the trace; 0 = none given
+  KeyId key = 0;           // interned key
   std::uint32_t size = 0;  // object size in bytes; 0 = unknown
   Op op = Op::get;
 };

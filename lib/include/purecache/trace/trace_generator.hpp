@@ -46,9 +46,11 @@ inline constexpr std::uint64_t kRequestsPerSecond = 1000;
 [[nodiscard]] std::string_view to_string(GeneratorKind kind) noexcept;
 /// The CLI word of an output ("text", "csv", "oracle-general").
 [[nodiscard]] std::string_view to_string(GeneratorOutput output) noexcept;
-/// Parses a CLI word; throws ConfigError "kind must be one of zipf, uniform, scan, loop, mix, got 'x'".
+/// Parses a CLI word; throws ConfigError "kind must be one of zipf, uniform, scan, loop, mix, got
+/// 'x'".
 [[nodiscard]] GeneratorKind parse_generator_kind(std::string_view word);
-/// Parses a CLI word; throws ConfigError "format must be one of text, csv, oracle-general, got 'x'".
+/// Parses a CLI word; throws ConfigError "format must be one of text, csv, oracle-general, got
+/// 'x'".
 [[nodiscard]] GeneratorOutput parse_generator_output(std::string_view word);
 
 /// Throws ConfigError naming the first bad parameter: "keys must be >= 1, got 0",
@@ -99,9 +101,9 @@ class ZipfSampler {
 
  private:
   struct Column {
-    std::uint64_t keep;    // P(own key | this column) * 2^53; 2^53 = always own key
-    std::uint32_t key;     // key id of this column's rank (ranks are shuffled over ids)
-    std::uint32_t alias;   // key id of the rank that tops this column up
+    std::uint64_t keep;   // P(own key | this column) * 2^53; 2^53 = always own key
+    std::uint32_t key;    // key id of this column's rank (ranks are shuffled over ids)
+    std::uint32_t alias;  // key id of the rank that tops this column up
   };
 
   std::size_t choose_column() noexcept {
@@ -110,10 +112,10 @@ class ZipfSampler {
     return index;
   }
 
-  std::vector<Column> columns_;                   // one per rank, keys entries
-  Xoshiro256 rng_;                                // column choices and coin flips
+  std::vector<Column> columns_;                    // one per rank, keys entries
+  Xoshiro256 rng_;                                 // column choices and coin flips
   std::array<std::size_t, kLookahead> pending_{};  // chosen columns, oldest at next_
-  std::size_t next_ = 0;                          // < kLookahead
+  std::size_t next_ = 0;                           // < kLookahead
 };
 }  // namespace detail
 

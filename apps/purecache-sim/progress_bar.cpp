@@ -12,11 +12,11 @@ constexpr auto kQuietStart = std::chrono::milliseconds(500);
 constexpr auto kRedrawPeriod = std::chrono::milliseconds(100);
 }  // namespace
 
-ProgressBar::ProgressBar(std::ostream& err)
-    : err_(err), started_(Clock::now()), next_draw_(started_ + kQuietStart) {}
+ProgressBar::ProgressBar(std::ostream& err, Clock::time_point started)
+    : err_(err), started_(started), next_draw_(started_ + kQuietStart) {}
 
-void ProgressBar::update(std::uint64_t done, std::uint64_t total, std::uint64_t requests) {
-  const auto now = Clock::now();
+void ProgressBar::update(std::uint64_t done, std::uint64_t total, std::uint64_t requests,
+                         Clock::time_point now) {
   if (now < next_draw_) return;
   next_draw_ = now + kRedrawPeriod;
   const double elapsed = std::chrono::duration<double>(now - started_).count();

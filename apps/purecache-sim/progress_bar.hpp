@@ -11,13 +11,17 @@ namespace purecache::sim {
 /// so short runs stay silent. finish() erases the line, leaving the terminal as it was.
 class ProgressBar {
  public:
-  explicit ProgressBar(std::ostream& err);
-  /// `done` of `total` bytes read (total 0 = unknown), `requests` replayed so far.
-  void update(std::uint64_t done, std::uint64_t total, std::uint64_t requests);
+  using Clock = std::chrono::steady_clock;
+
+  /// `started`: when the replay began (tests pass their own times).
+  explicit ProgressBar(std::ostream& err, Clock::time_point started = Clock::now());
+  /// `done` of `total` bytes read (total 0 = unknown), `requests` replayed so far, at `now`.
+  void update(std::uint64_t done, std::uint64_t total, std::uint64_t requests,
+              Clock::time_point now = Clock::now());
+  /// Erases the line, if one was drawn.
   void finish();
 
  private:
-  using Clock = std::chrono::steady_clock;
   std::ostream& err_;
   Clock::time_point started_;
   Clock::time_point next_draw_;  // no redraw before this

@@ -192,6 +192,30 @@ TEST_CASE("the report goes to the --output file, and --jsonl appends one line pe
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a terminal gets the report pretty-printed, unless --jsonl; short runs draw no progress",
+          "[sim]") {
+  const std::vector<std::string> args = {"--trace", kGolden + "abacbada.txt"};
+  std::ostringstream out;
+  std::ostringstream err;
+  const purecache::sim::CliStreams terminal{
+      .out = out, .err = err, .out_is_terminal = true, .err_is_terminal = true};
+  REQUIRE(run_cli(args, terminal) == 0);
+  CHECK(err.str().empty());  // the progress bar waits half a second before drawing
+  const std::string pretty = out.str();
+  CHECK(pretty.find("\n  \"") != std::string::npos);  // two-space indented members
+  const auto misses = nlohmann::json::parse(pretty)["misses"];
+  CHECK(misses.is_number());
+  CHECK(misses == nlohmann::json::parse(sim(args).out)["misses"]);
+  const std::string piped = sim(args).out;
+  CHECK(piped.find('\n') == piped.size() - 1);  // a pipe gets one line
+
+  out.str("");
+  std::vector<std::string> jsonl = args;
+  jsonl.push_back("--jsonl");
+  REQUIRE(run_cli(jsonl, terminal) == 0);
+  CHECK(out.str().find('\n') == out.str().size() - 1);
+}
+
 TEST_CASE("help and version go to stdout and exit 0", "[sim]") {
   const Run help = sim({"--help"});
   CHECK(help.code == 0);

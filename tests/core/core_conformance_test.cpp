@@ -189,6 +189,8 @@ TEMPLATE_LIST_TEST_CASE("memory is counted once an entry exists", "[core]", AllC
   CHECK(full.current_bytes > 0);
   CHECK(full.peak_bytes >= full.current_bytes);
   CHECK(full.peak_bytes >= one.peak_bytes);
+  CHECK(full.index_bytes > 0);  // part of the total: the slab holds the rest
+  CHECK(full.index_bytes < full.current_bytes);
 }
 
 TEMPLATE_LIST_TEST_CASE("get returns a pointer to the value of the key asked for", "[core]",

@@ -78,6 +78,8 @@ TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][
       CHECK(r["evictions"]["expired"] == 0);
       CHECK(r["trace"]["distinct_keys"] == 4);
       CHECK(r["hit_ratio"].get<double>() == Approx(e.hits / 8.0));
+      CHECK(r["memory"]["index_bytes"] == 4 * 4);  // an entry number per interned key
+      CHECK(r["memory"]["backend_bytes"] > r["memory"]["index_bytes"]);
     }
   }
 }

@@ -67,6 +67,7 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
                       {"backend_bytes_peak", result.memory.peak_bytes},
                       {"entries", result.final_size},
                       {"bytes_per_entry", per_entry},
+                      {"index_bytes", result.memory.index_bytes},
                       {"peak_rss_bytes", context.peak_rss_bytes}};
   report["lock_hold_ns"] = latency_summary(result.lock_hold, result.lock_hold_sampled_every);
   report["throughput"] = {

@@ -20,6 +20,7 @@ struct EvictionCounts {
 struct MemoryUsage {
   std::uint64_t current_bytes = 0;  // allocated now
   std::uint64_t peak_bytes = 0;     // most ever allocated at once
+  std::uint64_t index_bytes = 0;    // of current_bytes, the key index (hash table or id array)
 };
 
 }  // namespace purecache

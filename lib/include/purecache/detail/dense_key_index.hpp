@@ -59,6 +59,9 @@ class DenseKeyIndex {
   void clear() noexcept { std::fill(refs_.begin(), refs_.end(), kNone); }
 
   [[nodiscard]] std::size_t slot_count() const noexcept { return refs_.size(); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return refs_.capacity() * sizeof(std::uint32_t);
+  }
 
  private:
   [[gnu::noinline]] void grow_past(std::uint64_t hash) {

@@ -93,7 +93,11 @@ class EntryTable {
   [[nodiscard]] Entry& operator[](std::uint32_t i) noexcept { return entries_[i]; }
   [[nodiscard]] const Entry& operator[](std::uint32_t i) const noexcept { return entries_[i]; }
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
-  [[nodiscard]] MemoryUsage memory() const noexcept { return counter_->usage(); }
+  [[nodiscard]] MemoryUsage memory() const noexcept {
+    MemoryUsage usage = counter_->usage();
+    usage.index_bytes = index_.memory_bytes();
+    return usage;
+  }
   /// For a core's own extra containers, so their bytes are counted too.
   [[nodiscard]] MemoryCounter* counter() const noexcept { return counter_.get(); }
 

@@ -80,6 +80,7 @@ class KeyIndex {
   void clear() noexcept { std::fill(slots_.begin(), slots_.end(), Slot{}); }
 
   [[nodiscard]] std::size_t slot_count() const noexcept { return slots_.size(); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(Slot); }
 
  private:
   struct Slot {

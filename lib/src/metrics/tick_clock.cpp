@@ -97,6 +97,8 @@ void TickClock::calibrate_since(const Mark& since) noexcept {
   if (detail::tsc_in_use()) {
     const auto span = std::chrono::nanoseconds(steady_ns() - since.ns);
     if (span < kCalibrationSpan) {
+      // Too short to measure well: keep an earlier rate if there is one, else wait it out.
+      if (detail::tick_ns_multiplier.load(std::memory_order_relaxed) != 0) return;
       std::this_thread::sleep_for(kCalibrationSpan - span);
     }
     const Mark end = read_pair();

@@ -74,8 +74,8 @@ class TickClock {
   /// Thread-safe; callers racing with ticks_to_ns() see the old or the new rate.
   static void calibrate() noexcept;
   /// Like calibrate(), over the time since `since` instead: a long run (a trace replay) calibrates
-  /// on its own duration, more precisely and without the sleep. Sleeps only for what is missing
-  /// of ~20 ms.
+  /// on its own duration, more precisely and without the sleep. A span under ~20 ms keeps the
+  /// current rate, or if there is none yet, sleeps for the rest of the 20 ms.
   static void calibrate_since(const Mark& since) noexcept;
 
   /// "tsc" or "steady_clock".

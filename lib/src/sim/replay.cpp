@@ -33,11 +33,13 @@ class SampledHoldTimer {
   // The untimed path is a decrement and a branch; the timed one stays out of line, so the
   // operation it wraps stays small enough to inline into the replay loop.
   [[nodiscard]] Mark start() noexcept {
-    if (--countdown_ != 0) [[likely]] return kUntimed;
+    if (--countdown_ != 0) [[likely]]
+      return kUntimed;
     return start_timing();
   }
   void stop(Mark started) noexcept {
-    if (started != kUntimed) [[unlikely]] record(started);
+    if (started != kUntimed) [[unlikely]]
+      record(started);
   }
 
  private:

@@ -18,8 +18,7 @@ class DenseKeyIndex {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
-  explicit DenseKeyIndex(MemoryCounter* counter)
-      : refs_(CountingAllocator<std::uint32_t>(counter)) {}
+  explicit DenseKeyIndex(MemoryCounter* counter) : refs_(Refs::allocator_type(counter)) {}
 
   /// Entry number of key number `hash`, or kNone. `matches` only checks the array in debug builds.
   template <class Matches>
@@ -68,8 +67,9 @@ class DenseKeyIndex {
     refs_.resize(std::max<std::size_t>(hash + 1, refs_.size() * 2), kNone);
   }
 
-  std::vector<std::uint32_t, CountingAllocator<std::uint32_t>>
-      refs_;  // key number -> entry, kNone if absent
+  using Refs = std::vector<std::uint32_t, CountingAllocator<std::uint32_t>>;
+
+  Refs refs_;  // key number -> entry, kNone if absent
 };
 
 }  // namespace purecache::detail

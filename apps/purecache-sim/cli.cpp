@@ -71,7 +71,8 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--rate", config.rate,
                  "Requests per second of synthetic time for traces without timestamps")
       ->capture_default_str();
-  app.add_option("--lock-sample", config.lock_sample, "Time one lock hold in N (1 = every hold)")
+  app.add_option("--lock-sample", config.lock_sample,
+                 "Time one lock hold in N (1 = every hold; default: by trace size, 1 to 64)")
       ->type_name("N")
       ->capture_default_str();
   app.add_option("--on-error", config.on_error, "On a malformed record: fail, or skip and count it")

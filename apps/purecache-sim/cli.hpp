@@ -26,10 +26,10 @@ struct SimConfig {
   std::string output;  // empty: stdout
   bool jsonl = false;  // one line; appended to --output
   bool no_progress = false;
-  bool no_fill = false;            // no demand fill after a missed get
-  double rate = 1000;              // synthetic requests per second for traces without time
-  std::string on_error = "fail";   // fail | skip
-  std::uint32_t lock_sample = 16;  // time one lock hold in this many
+  bool no_fill = false;           // no demand fill after a missed get
+  double rate = 1000;             // synthetic requests per second for traces without time
+  std::string on_error = "fail";  // fail | skip
+  std::optional<std::uint32_t> lock_sample;  // time one lock hold in this many; unset: by size
 };
 
 /// `purecache-sim gen ...`.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "lock_sampling.hpp"
 #include "progress_bar.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
@@ -116,13 +117,12 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
   if (!(config.rate > 0) || !std::isfinite(config.rate))
     bad_value("rate", std::to_string(config.rate), "must be > 0");
-  if (config.lock_sample == 0) bad_value("lock-sample", "0", "must be >= 1");
+  if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
 
   ReplayConfig replay_config{.policy = policy,
                              .demand_fill = !config.no_fill,
                              .warmup = config.warmup,
-                             .synthetic_step = seconds_to_duration(1.0 / config.rate),
-                             .lock_sample_every = config.lock_sample};
+                             .synthetic_step = seconds_to_duration(1.0 / config.rate)};
   if (kind.expiring) {
     if (!config.ttl_seconds) {
       throw ConfigError("policy '" + config.policy +
@@ -153,6 +153,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   }
 
   TraceReader reader(config.trace, options);
+  replay_config.lock_sample_every =
+      config.lock_sample.value_or(default_lock_sample(reader.total_bytes(), reader.format()));
   std::optional<ProgressBar> progress;
   if (!config.no_progress && streams.err_is_terminal) {
     progress.emplace(streams.err);

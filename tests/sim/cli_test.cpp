@@ -218,6 +218,17 @@ TEST_CASE("a terminal gets the report pretty-printed, unless --jsonl; short runs
   CHECK(out.str().find('\n') == out.str().size() - 1);
 }
 
+TEST_CASE("lock holds are all timed on a small trace unless --lock-sample says otherwise",
+          "[sim]") {
+  const auto all = report({"--capacity", "2", "--trace", kGolden + "abacbada.txt"});
+  CHECK(all["lock_hold_ns"]["sampled_every"] == 1);
+  CHECK(all["lock_hold_ns"]["count"] == 8 + 6);  // 8 gets and 6 demand fills
+  const auto some =
+      report({"--capacity", "2", "--lock-sample", "4", "--trace", kGolden + "abacbada.txt"});
+  CHECK(some["lock_hold_ns"]["sampled_every"] == 4);
+  CHECK(some["lock_hold_ns"]["count"] == 4);  // holds 1, 5, 9 and 13 of 14
+}
+
 TEST_CASE("help and version go to stdout and exit 0", "[sim]") {
   const Run help = sim({"--help"});
   CHECK(help.code == 0);

@@ -10,8 +10,8 @@ namespace purecache {
 namespace {
 constexpr std::size_t kInitialSlots = 1024;  // 2^10
 constexpr unsigned kInitialShift = 64 - 10;
-constexpr std::size_t kArenaBlockBytes = std::size_t{64}
-                                         << 10;  // small enough not to matter for tiny traces
+// Small enough not to matter for tiny traces.
+constexpr std::size_t kArenaBlockBytes = std::size_t{64} << 10;
 
 // Linear probing degrades quickly past 3/4 full.
 bool over_load(std::size_t keys, std::size_t slots) noexcept { return keys * 4 > slots * 3; }

@@ -10,7 +10,8 @@
 #include "commands.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
-#include "purecache/trace/trace_format.hpp"
+#include "purecache/sim/trace/trace_format.hpp"
+#include "purecache/version.hpp"
 
 namespace purecache::sim {
 
@@ -102,7 +103,7 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   CLI::App app("Replays a cache access trace through an eviction policy and prints a JSON report.",
                "purecache-sim");
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("purecache-sim ") + PURECACHE_VERSION);
+  app.set_version_flag("--version", std::string("purecache-sim ") + std::string(version()));
   app.require_subcommand(0, 1);
   SimConfig sim_config;
   GenConfig gen_config;

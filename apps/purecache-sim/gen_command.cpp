@@ -2,7 +2,7 @@
 
 #include "commands.hpp"
 #include "purecache/error.hpp"
-#include "purecache/trace/trace_generator.hpp"
+#include "purecache/sim/trace/trace_generator.hpp"
 
 namespace purecache::sim {
 

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "purecache/trace/trace_format.hpp"
+#include "purecache/sim/trace/trace_format.hpp"
 
 namespace purecache::sim {
 

@@ -13,9 +13,10 @@
 #include "progress_bar.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
-#include "purecache/report/json_report.hpp"
 #include "purecache/sim/replay.hpp"
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/report/json_report.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::sim {
 
@@ -30,7 +31,7 @@ struct CapacitySpec {
 
 [[noreturn]] void bad_value(std::string_view option, std::string_view value,
                             std::string_view requirement) {
-  detail::throw_config_error(option, detail::quoted(value), requirement);
+  purecache::detail::throw_config_error(option, purecache::detail::quoted(value), requirement);
 }
 
 CapacitySpec parse_capacity(std::string_view text) {

@@ -12,13 +12,13 @@
 #include <x86intrin.h>
 #endif
 
-#include "purecache/metrics/latency_histogram.hpp"
-#include "purecache/metrics/tick_clock.hpp"
-#include "purecache/trace/trace_generator.hpp"
+#include "purecache/sim/metrics/latency_histogram.hpp"
+#include "purecache/sim/metrics/tick_clock.hpp"
+#include "purecache/sim/trace/trace_generator.hpp"
 
 namespace {
 
-using purecache::TickClock;
+using purecache::sim::TickClock;
 
 #if defined(__x86_64__)
 void BM_rdtsc(benchmark::State& state) {
@@ -80,7 +80,7 @@ BENCHMARK(BM_TickClock_now_ticks);
 
 // What timing one lock hold costs: two reads, a conversion and a histogram record.
 void BM_TickClock_timed_section(benchmark::State& state) {
-  purecache::LatencyHistogram histogram;
+  purecache::sim::LatencyHistogram histogram;
   (void)TickClock::ticks_to_ns(1);  // calibrate outside the loop
   for (auto _ : state) {
     const std::uint64_t start = TickClock::now_ticks();
@@ -92,7 +92,7 @@ void BM_TickClock_timed_section(benchmark::State& state) {
 BENCHMARK(BM_TickClock_timed_section);
 
 void BM_steady_clock_timed_section(benchmark::State& state) {
-  purecache::LatencyHistogram histogram;
+  purecache::sim::LatencyHistogram histogram;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     const auto end = std::chrono::steady_clock::now();
@@ -116,7 +116,7 @@ std::vector<std::uint64_t> spread_values() {
 
 void BM_LatencyHistogram_record(benchmark::State& state) {
   const auto values = spread_values();
-  purecache::LatencyHistogram histogram;
+  purecache::sim::LatencyHistogram histogram;
   std::size_t i = 0;
   for (auto _ : state) {
     histogram.record(values[i++ & 4095]);
@@ -126,7 +126,7 @@ void BM_LatencyHistogram_record(benchmark::State& state) {
 BENCHMARK(BM_LatencyHistogram_record);
 
 void BM_LatencyHistogram_p99(benchmark::State& state) {
-  purecache::LatencyHistogram histogram;
+  purecache::sim::LatencyHistogram histogram;
   for (const auto v : spread_values()) {
     histogram.record(v);
   }
@@ -137,37 +137,37 @@ void BM_LatencyHistogram_p99(benchmark::State& state) {
 BENCHMARK(BM_LatencyHistogram_p99);
 
 void BM_TraceGenerator_next_key(benchmark::State& state) {
-  const auto kind = static_cast<purecache::GeneratorKind>(state.range(0));
-  purecache::TraceGenerator generator(
+  const auto kind = static_cast<purecache::sim::GeneratorKind>(state.range(0));
+  purecache::sim::TraceGenerator generator(
       {.kind = kind, .keys = static_cast<std::uint64_t>(state.range(1)), .requests = 1, .seed = 1});
-  state.SetLabel(std::string(purecache::to_string(kind)));
+  state.SetLabel(std::string(purecache::sim::to_string(kind)));
   for (auto _ : state) {
     benchmark::DoNotOptimize(generator.next_key());
   }
 }
 BENCHMARK(BM_TraceGenerator_next_key)
-    ->Args({static_cast<int>(purecache::GeneratorKind::zipf), 1'000'000})
-    ->Args({static_cast<int>(purecache::GeneratorKind::uniform), 1'000'000})
-    ->Args({static_cast<int>(purecache::GeneratorKind::mix), 1'000'000});
+    ->Args({static_cast<int>(purecache::sim::GeneratorKind::zipf), 1'000'000})
+    ->Args({static_cast<int>(purecache::sim::GeneratorKind::uniform), 1'000'000})
+    ->Args({static_cast<int>(purecache::sim::GeneratorKind::mix), 1'000'000});
 
 // End to end: 10M zipf requests over 1M keys, as the brief asks to be "a few seconds".
 void BM_generate_trace_10M_zipf(benchmark::State& state) {
-  const auto output = static_cast<purecache::GeneratorOutput>(state.range(0));
-  state.SetLabel(std::string(purecache::to_string(output)));
+  const auto output = static_cast<purecache::sim::GeneratorOutput>(state.range(0));
+  state.SetLabel(std::string(purecache::sim::to_string(output)));
   for (auto _ : state) {
     std::ofstream out("/dev/null", std::ios::binary);  // formatting cost, not disk speed
-    purecache::generate_trace({.kind = purecache::GeneratorKind::zipf,
-                               .keys = 1'000'000,
-                               .requests = 10'000'000,
-                               .seed = 1},
-                              output, out);
+    purecache::sim::generate_trace({.kind = purecache::sim::GeneratorKind::zipf,
+                                    .keys = 1'000'000,
+                                    .requests = 10'000'000,
+                                    .seed = 1},
+                                   output, out);
     benchmark::DoNotOptimize(out.tellp());
   }
 }
 BENCHMARK(BM_generate_trace_10M_zipf)
-    ->Arg(static_cast<int>(purecache::GeneratorOutput::text))
-    ->Arg(static_cast<int>(purecache::GeneratorOutput::csv))
-    ->Arg(static_cast<int>(purecache::GeneratorOutput::oracle_general))
+    ->Arg(static_cast<int>(purecache::sim::GeneratorOutput::text))
+    ->Arg(static_cast<int>(purecache::sim::GeneratorOutput::csv))
+    ->Arg(static_cast<int>(purecache::sim::GeneratorOutput::oracle_general))
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

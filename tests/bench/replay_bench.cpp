@@ -7,8 +7,8 @@
 #include <string>
 
 #include "purecache/sim/replay.hpp"
-#include "purecache/trace/trace_generator.hpp"
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_generator.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 
 namespace {
 
@@ -16,12 +16,12 @@ const std::string& zipf_trace() {
   static const std::string path = [] {
     const auto file =
         std::filesystem::temp_directory_path() / "purecache_replay_bench.oracleGeneral.bin";
-    purecache::generate_trace({.kind = purecache::GeneratorKind::zipf,
-                               .keys = 100'000,
-                               .requests = 1'000'000,
-                               .alpha = 0.99,
-                               .seed = 1},
-                              purecache::GeneratorOutput::oracle_general, file);
+    purecache::sim::generate_trace({.kind = purecache::sim::GeneratorKind::zipf,
+                                    .keys = 100'000,
+                                    .requests = 1'000'000,
+                                    .alpha = 0.99,
+                                    .seed = 1},
+                                   purecache::sim::GeneratorOutput::oracle_general, file);
     return file.string();
   }();
   return path;
@@ -31,8 +31,8 @@ void BM_Replay(benchmark::State& state, purecache::BackendKind policy) {
   const std::string& path = zipf_trace();
   std::uint64_t requests = 0;
   for (auto _ : state) {
-    purecache::TraceReader reader(path);
-    const auto result = purecache::replay(
+    purecache::sim::TraceReader reader(path);
+    const auto result = purecache::sim::replay(
         reader, {.policy = policy, .core = {.capacity = 10'000, .ttl = std::chrono::hours(1)}});
     requests += result.requests;
     benchmark::DoNotOptimize(result.misses);

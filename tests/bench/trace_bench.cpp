@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 
 namespace {
 
@@ -102,16 +102,16 @@ const std::string& trace_file(Kind kind, std::size_t distinct) {
 
 void read_trace(benchmark::State& state, Kind kind) {
   const auto distinct = static_cast<std::size_t>(state.range(0));
-  purecache::TraceOptions options;
+  purecache::sim::TraceOptions options;
   if (kind == Kind::csv) {
     options.csv_columns = {{"key", "lbn"}, {"timestamp", "time"}, {"size", "size"}};
   }
   const std::string& path = trace_file(kind, distinct);
-  std::vector<purecache::Request> batch(4096);
+  std::vector<purecache::sim::Request> batch(4096);
   std::uint64_t requests = 0;
   std::size_t keys = 0;
   for (auto _ : state) {
-    purecache::TraceReader reader(path, options);
+    purecache::sim::TraceReader reader(path, options);
     while (const std::size_t n = reader.read(batch)) {
       benchmark::DoNotOptimize(batch.data());
       requests += n;

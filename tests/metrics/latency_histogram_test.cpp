@@ -1,4 +1,4 @@
-#include "purecache/metrics/latency_histogram.hpp"
+#include "purecache/sim/metrics/latency_histogram.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -7,7 +7,7 @@
 
 #include "support/split_mix64.hpp"
 
-using purecache::LatencyHistogram;
+using purecache::sim::LatencyHistogram;
 
 namespace {
 

@@ -1,11 +1,11 @@
-#include "purecache/metrics/tick_clock.hpp"
+#include "purecache/sim/metrics/tick_clock.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
 #include <thread>
 
-using purecache::TickClock;
+using purecache::sim::TickClock;
 
 TEST_CASE("ticks never go backwards over a tight loop", "[metrics]") {
   std::uint64_t previous = TickClock::now_ticks();

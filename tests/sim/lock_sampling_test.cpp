@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-using purecache::TraceFormat;
 using purecache::sim::default_lock_sample;
+using purecache::sim::TraceFormat;
 
 TEST_CASE("small traces time every lock hold", "[sim][lock-sample]") {
   CHECK(default_lock_sample(1, TraceFormat::text) == 1);

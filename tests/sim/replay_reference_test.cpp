@@ -9,17 +9,18 @@
 #include <vector>
 
 #include "purecache/sim/replay.hpp"
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 
 // The replay, end to end, against textbook simulators written with standard containers: the
 // miss counts must agree exactly, request for request, on a real trace.
 
 using namespace purecache;
+using namespace purecache::sim;
 
 namespace {
 
 const std::string kRealTrace =
-    std::string(PURECACHE_SHARED_TRACES) + "/cloudPhysicsIO.oracleGeneral.bin";
+    std::string(PURECACHE_SOURCE_DIR) + "/traces/cloudPhysicsIO.oracleGeneral.bin.zst";
 
 std::vector<KeyId> read_keys(const std::string& path) {
   TraceReader reader(path);

@@ -1,4 +1,4 @@
-#include "purecache/trace/key_interner.hpp"
+#include "purecache/sim/trace/key_interner.hpp"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -8,10 +8,10 @@
 
 #include "purecache/error.hpp"
 
-using purecache::IdKeyInterner;
-using purecache::KeyId;
-using purecache::KeyLimitError;
-using purecache::StringKeyInterner;
+using purecache::sim::IdKeyInterner;
+using purecache::sim::KeyId;
+using purecache::sim::KeyLimitError;
+using purecache::sim::StringKeyInterner;
 
 TEST_CASE("string keys get dense ids in order of first appearance", "[trace]") {
   StringKeyInterner keys;
@@ -176,6 +176,6 @@ TEST_CASE("interning past max_keys throws KeyLimitError and keeps the table inta
 TEST_CASE("max_keys outside 1..2^32-1 is a ConfigError", "[trace]") {
   CHECK_THROWS_MATCHES(StringKeyInterner(0), purecache::ConfigError,
                        Catch::Message("max_keys must be between 1 and 4294967295, got 0"));
-  CHECK_THROWS_MATCHES(IdKeyInterner(purecache::kMaxKeyCount + 1), purecache::ConfigError,
+  CHECK_THROWS_MATCHES(IdKeyInterner(purecache::sim::kMaxKeyCount + 1), purecache::ConfigError,
                        Catch::Message("max_keys must be between 1 and 4294967295, got 4294967296"));
 }

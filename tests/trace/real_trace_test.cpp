@@ -8,19 +8,19 @@
 #include <utility>
 #include <vector>
 
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 #include "trace/trace_test_support.hpp"
 
 using namespace std::chrono_literals;
-using purecache::Request;
-using purecache::TraceFormat;
-using purecache::TraceOptions;
-using purecache::TraceReader;
+using purecache::sim::Request;
+using purecache::sim::TraceFormat;
+using purecache::sim::TraceOptions;
+using purecache::sim::TraceReader;
 using purecache::test::read_all;
 using purecache::test::real_trace;
 using purecache::test::same_requests;
 
-// Expected numbers: /work/shared/traces/real/README.md (libCacheSim's cloudPhysicsIO sample).
+// Expected numbers: traces/README.md (libCacheSim's cloudPhysicsIO sample, shipped compressed).
 namespace {
 
 constexpr std::size_t kRequests = 113'872;
@@ -48,6 +48,19 @@ std::uint64_t first_seen_bytes(const std::vector<Request>& requests) {
     }
   }
   return bytes;
+}
+
+/// Decompresses the zstd file `from` into `to` with the zstd library.
+void decompress_file(const std::string& from, const std::string& to) {
+  const std::string packed = purecache::test::read_file(from);
+  const unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
+  REQUIRE(size != ZSTD_CONTENTSIZE_UNKNOWN);
+  REQUIRE(size != ZSTD_CONTENTSIZE_ERROR);
+  std::string plain(size, '\0');
+  const std::size_t got = ZSTD_decompress(plain.data(), plain.size(), packed.data(), packed.size());
+  REQUIRE(ZSTD_isError(got) == 0U);
+  REQUIRE(got == size);
+  purecache::test::write_file(to, plain);
 }
 
 /// Compresses `from` into `to` with the zstd library, in several frames to exercise frame joins.
@@ -123,28 +136,39 @@ TEST_CASE("real traces read identically with batch sizes 1, 7 and 4096", "[trace
   CHECK(same_requests(read_all(real_trace(file), options, 7), whole));
 }
 
-TEST_CASE("zstd-compressed copies of the real traces read identically", "[trace][real]") {
+TEST_CASE("the shipped zstd traces read as their plain and multi-frame copies", "[trace][real]") {
   purecache::test::TempDir dir;
   SECTION("oracleGeneral, detected from the name under .zst") {
-    const std::string packed = dir.file("cloudPhysicsIO.oracleGeneral.bin.zst");
-    compress_file(real_trace("cloudPhysicsIO.oracleGeneral.bin"), packed);
-    TraceReader reader(packed);
+    const std::string plain = dir.file("cloudPhysicsIO.oracleGeneral.bin");
+    decompress_file(real_trace("cloudPhysicsIO.oracleGeneral.bin"), plain);
+    CHECK(std::filesystem::file_size(plain) == 2'732'928U);
+    const std::string frames = dir.file("frames.oracleGeneral.bin.zst");
+    compress_file(plain, frames);
+    TraceReader reader(real_trace("cloudPhysicsIO.oracleGeneral.bin"));
     CHECK(reader.compressed());
     CHECK(reader.format() == TraceFormat::oracle_general);
-    CHECK(
-        same_requests(read_all(reader), read_all(real_trace("cloudPhysicsIO.oracleGeneral.bin"))));
-    CHECK(reader.total_bytes() == std::filesystem::file_size(packed));
+    const auto shipped = read_all(reader);
     CHECK(reader.total_bytes() < 2'732'928U);
     CHECK(reader.bytes_consumed() == reader.total_bytes());
+    CHECK(same_requests(shipped, read_all(plain)));
+    CHECK(same_requests(shipped, read_all(frames)));
   }
   SECTION("csv, detected from the decompressed content") {
+    const std::string plain = dir.file("cloudPhysicsIO.csv");
+    decompress_file(real_trace("cloudPhysicsIO.csv"), plain);
+    CHECK(std::filesystem::file_size(plain) == 3'116'791U);
     const std::string packed = dir.file("trace_without_hint");
-    compress_file(real_trace("cloudPhysicsIO.csv"), packed);
+    compress_file(plain, packed);
     TraceReader reader(packed, kCsvOptions);
     CHECK(reader.compressed());
     CHECK(reader.format() == TraceFormat::csv);
-    CHECK(same_requests(read_all(reader, 7),
-                        read_all(real_trace("cloudPhysicsIO.csv"), kCsvOptions)));
+    CHECK(same_requests(read_all(reader, 7), read_all(plain, kCsvOptions)));
     CHECK(reader.distinct_keys() == kDistinct);
+  }
+  SECTION("text: one id per line, the last without a newline") {
+    const std::string plain = dir.file("cloudPhysicsIO.txt");
+    decompress_file(real_trace("cloudPhysicsIO.txt"), plain);
+    CHECK(std::filesystem::file_size(plain) == 1'007'325U);
+    CHECK(same_requests(read_all(real_trace("cloudPhysicsIO.txt")), read_all(plain)));
   }
 }

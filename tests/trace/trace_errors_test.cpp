@@ -3,14 +3,14 @@
 #include <vector>
 
 #include "purecache/error.hpp"
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 #include "trace/trace_test_support.hpp"
 
 using purecache::ConfigError;
-using purecache::TraceError;
-using purecache::TraceFormat;
-using purecache::TraceOptions;
-using purecache::TraceReader;
+using purecache::sim::TraceError;
+using purecache::sim::TraceFormat;
+using purecache::sim::TraceOptions;
+using purecache::sim::TraceReader;
 using purecache::test::read_all;
 using purecache::test::trace_data;
 using purecache::test::trace_error;

@@ -1,4 +1,4 @@
-#include "purecache/trace/trace_generator.hpp"
+#include "purecache/sim/trace/trace_generator.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -18,16 +18,16 @@
 #include "purecache/error.hpp"
 
 using purecache::ConfigError;
-using purecache::GeneratorConfig;
-using purecache::GeneratorKind;
-using purecache::GeneratorOutput;
-using purecache::TraceGenerator;
+using purecache::sim::GeneratorConfig;
+using purecache::sim::GeneratorKind;
+using purecache::sim::GeneratorOutput;
+using purecache::sim::TraceGenerator;
 
 namespace {
 
 std::string generate(const GeneratorConfig& config, GeneratorOutput output) {
   std::ostringstream out;
-  purecache::generate_trace(config, output, out);
+  purecache::sim::generate_trace(config, output, out);
   return out.str();
 }
 
@@ -82,7 +82,7 @@ std::vector<OracleRecord> oracle_records(const GeneratorConfig& config) {
 
 std::string config_error(const GeneratorConfig& config) {
   try {
-    purecache::validate(config);
+    purecache::sim::validate(config);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -95,7 +95,7 @@ TEST_CASE("the same seed gives identical bytes and another seed differs", "[trac
   for (const auto kind : {GeneratorKind::zipf, GeneratorKind::uniform, GeneratorKind::mix}) {
     for (const auto output :
          {GeneratorOutput::text, GeneratorOutput::csv, GeneratorOutput::oracle_general}) {
-      INFO(purecache::to_string(kind) << " " << purecache::to_string(output));
+      INFO(purecache::sim::to_string(kind) << " " << purecache::sim::to_string(output));
       const GeneratorConfig config{.kind = kind, .keys = 500, .requests = 3000, .seed = 11};
       GeneratorConfig other = config;
       other.seed = 12;
@@ -196,7 +196,7 @@ TEST_CASE("zipf with alpha 0 and uniform cover every key evenly", "[trace][gener
         .requests = 100000,
         .alpha = 0.0,
         .seed = 3}}) {
-    INFO(purecache::to_string(config.kind));
+    INFO(purecache::sim::to_string(config.kind));
     std::vector<std::uint64_t> counts(100, 0);
     for (const auto key : draw(config, config.requests)) {
       REQUIRE(key < 100);
@@ -245,7 +245,7 @@ TEST_CASE("csv rows carry synthetic time, a size derived from the key and get",
   std::size_t i = 0;
   while (std::getline(in, line)) {
     REQUIRE(i < keys.size());
-    const std::uint32_t size = purecache::synthetic_object_size(keys[i]);
+    const std::uint32_t size = purecache::sim::synthetic_object_size(keys[i]);
     CHECK(line == std::to_string(i / 1000) + "," + std::to_string(keys[i]) + "," +
                       std::to_string(size) + ",get");
     CHECK(size % 1024 == 0);
@@ -259,7 +259,7 @@ TEST_CASE("csv rows carry synthetic time, a size derived from the key and get",
 TEST_CASE("synthetic sizes spread over 1..64 KiB", "[trace][generator]") {
   std::map<std::uint32_t, int> seen;
   for (std::uint64_t key = 0; key < 10000; ++key) {
-    ++seen[purecache::synthetic_object_size(key)];
+    ++seen[purecache::sim::synthetic_object_size(key)];
   }
   CHECK(seen.size() == 64);
   CHECK(seen.begin()->first == 1024);
@@ -272,7 +272,7 @@ TEST_CASE("oracle_general next_access_vtime matches a naive recomputation", "[tr
        {GeneratorConfig{.kind = GeneratorKind::mix, .keys = 20, .requests = 3000, .seed = 8},
         GeneratorConfig{.kind = GeneratorKind::uniform, .keys = 5000, .requests = 500, .seed = 8},
         GeneratorConfig{.kind = GeneratorKind::loop, .keys = 4, .requests = 10}}) {
-    INFO(purecache::to_string(config.kind));
+    INFO(purecache::sim::to_string(config.kind));
     const auto records = oracle_records(config);
     const auto keys = text_keys(config);
     REQUIRE(records.size() == config.requests);
@@ -280,7 +280,7 @@ TEST_CASE("oracle_general next_access_vtime matches a naive recomputation", "[tr
     for (std::size_t i = 0; i < records.size(); ++i) {
       REQUIRE(records[i].id == keys[i]);
       CHECK(records[i].timestamp == i / 1000);
-      CHECK(records[i].size == purecache::synthetic_object_size(keys[i]));
+      CHECK(records[i].size == purecache::sim::synthetic_object_size(keys[i]));
       std::int64_t expected = -1;
       for (std::size_t j = i + 1; j < keys.size(); ++j) {
         if (keys[j] == keys[i]) {
@@ -318,7 +318,7 @@ TEST_CASE("generator configs are validated with exact messages", "[trace][genera
 
   std::ostringstream out;
   CHECK_THROWS_WITH(
-      purecache::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, out),
+      purecache::sim::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, out),
       "keys must be >= 1, got 0");
   CHECK_THROWS_WITH(TraceGenerator({.keys = 1, .requests = 0}), "requests must be >= 1, got 0");
   CHECK(out.str().empty());
@@ -334,16 +334,16 @@ TEST_CASE("the largest key count is accepted", "[trace][generator]") {
 TEST_CASE("generator words parse and print as the CLI spells them", "[trace][generator]") {
   for (const auto kind : {GeneratorKind::zipf, GeneratorKind::uniform, GeneratorKind::scan,
                           GeneratorKind::loop, GeneratorKind::mix}) {
-    CHECK(purecache::parse_generator_kind(purecache::to_string(kind)) == kind);
+    CHECK(purecache::sim::parse_generator_kind(purecache::sim::to_string(kind)) == kind);
   }
   for (const auto output :
        {GeneratorOutput::text, GeneratorOutput::csv, GeneratorOutput::oracle_general}) {
-    CHECK(purecache::parse_generator_output(purecache::to_string(output)) == output);
+    CHECK(purecache::sim::parse_generator_output(purecache::sim::to_string(output)) == output);
   }
-  CHECK(purecache::to_string(GeneratorOutput::oracle_general) == "oracle-general");
-  CHECK_THROWS_WITH(purecache::parse_generator_kind("zipfian"),
+  CHECK(purecache::sim::to_string(GeneratorOutput::oracle_general) == "oracle-general");
+  CHECK_THROWS_WITH(purecache::sim::parse_generator_kind("zipfian"),
                     "kind must be one of zipf, uniform, scan, loop, mix, got 'zipfian'");
-  CHECK_THROWS_WITH(purecache::parse_generator_output("bin"),
+  CHECK_THROWS_WITH(purecache::sim::parse_generator_output("bin"),
                     "format must be one of text, csv, oracle-general, got 'bin'");
 }
 
@@ -354,17 +354,17 @@ TEST_CASE("generating into a path writes the same bytes as into a stream", "[tra
   std::filesystem::create_directories(dir);
   const auto path = dir / "trace.bin";
   const GeneratorConfig config{.kind = GeneratorKind::mix, .keys = 30, .requests = 500, .seed = 2};
-  purecache::generate_trace(config, GeneratorOutput::oracle_general, path);
+  purecache::sim::generate_trace(config, GeneratorOutput::oracle_general, path);
   std::ifstream in(path, std::ios::binary);
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   CHECK(bytes == generate(config, GeneratorOutput::oracle_general));
 
   const auto missing = dir / "no-such-dir" / "trace.txt";
-  CHECK_THROWS_WITH(purecache::generate_trace(config, GeneratorOutput::text, missing),
+  CHECK_THROWS_WITH(purecache::sim::generate_trace(config, GeneratorOutput::text, missing),
                     missing.string() + ": cannot open for writing");
   // A bad config is reported before the file is touched.
   CHECK_THROWS_AS(
-      purecache::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, path),
+      purecache::sim::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, path),
       ConfigError);
   CHECK(std::filesystem::file_size(path) == 500 * 24);
   std::filesystem::remove_all(dir);

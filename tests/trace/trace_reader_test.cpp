@@ -1,4 +1,4 @@
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 
 #include <zstd.h>
 
@@ -11,11 +11,11 @@
 #include "trace/trace_test_support.hpp"
 
 using namespace std::chrono_literals;
-using purecache::Op;
-using purecache::Request;
-using purecache::TraceFormat;
-using purecache::TraceOptions;
-using purecache::TraceReader;
+using purecache::sim::Op;
+using purecache::sim::Request;
+using purecache::sim::TraceFormat;
+using purecache::sim::TraceOptions;
+using purecache::sim::TraceReader;
 using purecache::test::fields_of;
 using purecache::test::read_all;
 using purecache::test::same_requests;
@@ -23,7 +23,7 @@ using purecache::test::trace_data;
 
 namespace {
 
-Request req(std::chrono::nanoseconds time, purecache::KeyId key, std::uint32_t size,
+Request req(std::chrono::nanoseconds time, purecache::sim::KeyId key, std::uint32_t size,
             Op op = Op::get, std::chrono::nanoseconds ttl = 0ns) {
   Request r;
   r.time = time;

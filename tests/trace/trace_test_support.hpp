@@ -12,16 +12,20 @@
 #include <vector>
 
 #include "purecache/error.hpp"
-#include "purecache/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::test {
+
+using namespace purecache::sim;  // test helpers speak of requests and readers
 
 inline std::string trace_data(std::string_view name) {
   return std::string(PURECACHE_SOURCE_DIR) + "/tests/data/trace/" + std::string(name);
 }
 
+/// A real trace shipped in traces/ (zstd-compressed): `name` without the .zst suffix.
 inline std::string real_trace(std::string_view name) {
-  return std::string(PURECACHE_SHARED_TRACES) + "/" + std::string(name);
+  return std::string(PURECACHE_SOURCE_DIR) + "/traces/" + std::string(name) + ".zst";
 }
 
 /// Field-by-field view for comparisons and readable Catch output.

@@ -1,0 +1,141 @@
+#pragma once
+/// Dense slab of entries plus the key index over it: the storage every core builds on.
+
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "purecache/core/core_stats.hpp"
+#include "purecache/core/hash.hpp"
+#include "purecache/detail/key_index.hpp"
+#include "purecache/detail/memory_counter.hpp"
+
+namespace purecache::detail {
+
+/// The key index a core uses with hash HashFn.
+template <class HashFn>
+struct IndexFor {
+  using type = KeyIndex;
+};
+template <class HashFn>
+requires requires { typename HashFn::index_type; }
+struct IndexFor<HashFn> {
+  using type = typename HashFn::index_type;
+};
+
+/// Entries live in one vector with no holes: removal moves the last entry into the gap and tells
+/// the caller, so a core's 32-bit links stay valid. The slab grows geometrically but never past
+/// max_entries, so a full bounded cache holds exactly capacity entries' worth of memory.
+/// `Entry` must have a public member `key`. The index is KeyIndex unless the hash names another
+/// with a nested `index_type` (one with KeyIndex's interface and constructor).
+template <class Entry, class Key, class HashFn, class KeyEqual>
+class EntryTable {
+  using Index = typename IndexFor<HashFn>::type;
+  // KeyIndex takes its home slot and tag from the high bits, so a hash whose high bits do not
+  // vary (std::hash of an integer is the identity on libstdc++) must be mixed first.
+  static constexpr bool kUsesHashAsIs = AvalanchingHash<HashFn> || !std::is_same_v<Index, KeyIndex>;
+
+ public:
+  /// max_entries == 0 means unbounded.
+  explicit EntryTable(std::size_t max_entries)
+      : counter_(std::make_unique<MemoryCounter>()),
+        entries_(CountingAllocator<Entry>(counter_.get())),
+        index_(counter_.get()),
+        max_entries_(max_entries) {}
+
+  /// The hash the index files `key` under: HashFn's own if it avalanches, else mixed.
+  [[nodiscard]] std::uint64_t hash(const Key& key) const noexcept {
+    if constexpr (kUsesHashAsIs) {
+      return static_cast<std::uint64_t>(hash_(key));
+    } else {
+      return mix64(static_cast<std::uint64_t>(hash_(key)));
+    }
+  }
+
+  /// Entry number of `key` (whose hash is `h`), or KeyIndex::kNone.
+  [[nodiscard]] std::uint32_t find(const Key& key, std::uint64_t h) const {
+    return index_.find(h, [&](std::uint32_t i) { return equal_(entries_[i].key, key); });
+  }
+
+  /// Hint: start loading the index slot where `key` would be found. No effect on contents.
+  void prefetch_slot(const Key& key) const noexcept { index_.prefetch(hash(key)); }
+
+  /// Hint, best issued once prefetch_slot had time to land: start loading `key`'s entry.
+  void prefetch_entry(const Key& key) const {
+    const std::uint32_t i = find(key, hash(key));
+    if (i != KeyIndex::kNone) __builtin_prefetch(&entries_[i]);
+  }
+
+  /// Appends an entry for a key known to be absent; returns its number.
+  template <class... Args>
+  std::uint32_t emplace(std::uint64_t h, Args&&... args) {
+    assert(max_entries_ == 0 || entries_.size() < max_entries_);
+    if (entries_.size() == entries_.capacity()) grow();
+    const auto entry = static_cast<std::uint32_t>(entries_.size());
+    entries_.push_back(Entry{std::forward<Args>(args)...});
+    index_.insert(h, entry);
+    return entry;
+  }
+
+  /// Re-files entry `i` after its key changed from one hashing to `old_h` to one hashing to `new_h`
+  /// (a core reusing an evicted entry for a new key).
+  void rekey(std::uint32_t i, std::uint64_t old_h, std::uint64_t new_h) {
+    index_.erase(old_h, i);
+    index_.insert(new_h, i);
+  }
+
+  /// Removes entry `i` (hash `h`). If another entry had to move into its place, calls
+  /// `moved(from, to)` after the move so the caller can repair links that pointed at `from`.
+  template <class OnMove>
+  void remove(std::uint32_t i, std::uint64_t h, OnMove&& moved) {
+    index_.erase(h, i);
+    const auto last = static_cast<std::uint32_t>(entries_.size() - 1);
+    if (i != last) {
+      index_.retarget(hash(entries_[last].key), last, i);
+      entries_[i] = std::move(entries_[last]);
+      entries_.pop_back();
+      moved(last, i);
+    } else {
+      entries_.pop_back();
+    }
+  }
+
+  /// Drops every entry; keeps the allocated slab and index for reuse.
+  void clear() noexcept {
+    entries_.clear();
+    index_.clear();
+  }
+
+  [[nodiscard]] Entry& operator[](std::uint32_t i) noexcept { return entries_[i]; }
+  [[nodiscard]] const Entry& operator[](std::uint32_t i) const noexcept { return entries_[i]; }
+  [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  [[nodiscard]] MemoryUsage memory() const noexcept {
+    MemoryUsage usage = counter_->usage();
+    usage.index_bytes = index_.memory_bytes();
+    return usage;
+  }
+  /// For a core's own extra containers, so their bytes are counted too.
+  [[nodiscard]] MemoryCounter* counter() const noexcept { return counter_.get(); }
+
+ private:
+  void grow() {
+    std::size_t target = std::max<std::size_t>(16, entries_.capacity() * 2);
+    if (max_entries_ != 0) target = std::min(target, max_entries_);
+    index_.reserve(target);
+    entries_.reserve(target);
+  }
+
+  std::unique_ptr<MemoryCounter> counter_;  // on the heap: allocators point at it across moves
+  std::vector<Entry, CountingAllocator<Entry>> entries_;  // dense, no holes
+  Index index_;                                           // one slot per entry
+  std::size_t max_entries_;                               // 0 = unbounded
+  [[no_unique_address]] HashFn hash_;
+  [[no_unique_address]] KeyEqual equal_;
+};
+
+}  // namespace purecache::detail

@@ -1,0 +1,92 @@
+#pragma once
+/// Streaming, batch-oriented trace reader: file (optionally zstd) -> Request batches.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "purecache/sim/trace/key_interner.hpp"
+#include "purecache/sim/trace/request.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
+#include "purecache/sim/trace/trace_format.hpp"
+
+namespace purecache::sim {
+
+namespace detail {
+class TraceParser;
+}
+
+/// How to open a trace. Set with designated initializers.
+struct TraceOptions {
+  TraceFormat format = TraceFormat::auto_detect;  // auto: by file name, then by content
+  /// csv only: {field, column name} pairs, field in timestamp|key|size|op|ttl, e.g.
+  /// {{"key", "lbn"}, {"timestamp", "time"}}. Empty: each field is the column of the same name.
+  /// Non-empty: exactly the listed fields are read (key must be listed), other columns ignored.
+  std::vector<std::pair<std::string, std::string>> csv_columns{};
+  bool skip_errors = false;             // skip malformed records instead of throwing
+  std::size_t max_error_locations = 5;  // messages kept by error_locations() when skipping
+  std::size_t max_keys = kMaxKeyCount;  // distinct keys allowed; more is a TraceError
+};
+
+/// Reads a trace in batches. Memory is O(distinct keys) (the interner) plus a 1 MiB buffer,
+/// whatever the trace length. Formats, detection and messages: docs/trace-formats.md.
+/// Not thread-safe; one reader per thread.
+class TraceReader {
+ public:
+  /// Opens `path` and detects compression and (for auto_detect) the format from the first bytes.
+  /// Throws TraceError for whole-file problems ("FILE: cannot open: No such file or directory",
+  /// "FILE: is a directory", "FILE: trace is empty", corrupt zstd, csv header problems) and
+  /// ConfigError for bad options.
+  explicit TraceReader(std::string path, const TraceOptions& options = {});
+  /// Same as the constructor.
+  [[nodiscard]] static TraceReader open(std::string path, const TraceOptions& options = {});
+
+  TraceReader(TraceReader&&) noexcept;
+  TraceReader& operator=(TraceReader&&) noexcept;
+  ~TraceReader();
+
+  /// Fills out[0..n) with the next n <= out.size() requests; n == 0 only at end of trace
+  /// (out must not be empty). Fewer than out.size() may come back before the end.
+  /// One virtual call per batch, none per request. Throws TraceError "FILE:LINE: reason" or
+  /// "FILE:record N: reason" for a malformed record unless skip_errors; after a throw the
+  /// reader's position is unspecified and it should be discarded.
+  [[nodiscard]] std::size_t read(std::span<Request> out);
+
+  /// The path as given.
+  [[nodiscard]] const std::string& path() const noexcept;
+  /// The format in use (never auto_detect).
+  [[nodiscard]] TraceFormat format() const noexcept;
+  /// True when the file is zstd-compressed.
+  [[nodiscard]] bool compressed() const noexcept;
+  /// Whether Request::time / size / ttl / op carry values from the trace (else they are zero/get).
+  [[nodiscard]] bool has_timestamps() const noexcept;
+  [[nodiscard]] bool has_sizes() const noexcept;
+  [[nodiscard]] bool has_ttls() const noexcept;
+  [[nodiscard]] bool has_ops() const noexcept;
+
+  /// Distinct keys interned so far (ids handed out are < this).
+  [[nodiscard]] std::size_t distinct_keys() const noexcept;
+  /// Requests returned by read() so far.
+  [[nodiscard]] std::uint64_t requests_read() const noexcept;
+  /// File bytes read so far (compressed bytes for .zst); runs ahead of parsing by up to one
+  /// buffer. With total_bytes(), drives a progress bar.
+  [[nodiscard]] std::uint64_t bytes_consumed() const noexcept;
+  /// File size in bytes (compressed size for .zst); 0 if unknown (not a regular file).
+  [[nodiscard]] std::uint64_t total_bytes() const noexcept;
+  /// Malformed records skipped (skip_errors only).
+  [[nodiscard]] std::uint64_t skipped() const noexcept;
+  /// Well-formed records the format says to drop: oracleGeneral records of size 0, as
+  /// libCacheSim does. Not counted in skipped().
+  [[nodiscard]] std::uint64_t ignored() const noexcept;
+  /// The first max_error_locations messages of skipped records, each "FILE:LINE: reason".
+  [[nodiscard]] const std::vector<std::string>& error_locations() const noexcept;
+
+ private:
+  std::unique_ptr<detail::TraceParser> parser_;  // never null except after a move
+};
+
+}  // namespace purecache::sim

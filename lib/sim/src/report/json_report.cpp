@@ -1,0 +1,95 @@
+#include "purecache/sim/report/json_report.hpp"
+
+#include <sys/resource.h>
+
+#include <string>
+
+#include "purecache/version.hpp"
+
+namespace purecache::sim {
+
+namespace {
+
+double ratio(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+nlohmann::ordered_json latency_summary(const LatencySummary& s, std::uint32_t sampled_every) {
+  return {{"count", s.count},  {"sampled_every", sampled_every},
+          {"mean", s.mean_ns}, {"p50", s.p50_ns},
+          {"p90", s.p90_ns},   {"p99", s.p99_ns},
+          {"p999", s.p999_ns}, {"max", s.max_ns}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json make_report(const ReportContext& context, const ReplayResult& result) {
+  using nlohmann::ordered_json;
+  ordered_json report;
+  report["schema_version"] = kReportSchemaVersion;
+  report["tool"] = {{"name", "purecache-sim"}, {"version", std::string(version())}};
+  report["trace"] = {{"path", context.trace_path},
+                     {"format", to_string(context.trace_format)},
+                     {"compressed", context.trace_compressed},
+                     {"requests", context.trace_requests},
+                     {"distinct_keys", context.distinct_keys},
+                     {"bytes", context.trace_bytes}};
+
+  ordered_json policy{{"name", to_string(context.policy)}};
+  policy["capacity"] = context.capacity ? ordered_json(*context.capacity) : ordered_json(nullptr);
+  policy["capacity_spec"] = context.capacity_spec;
+  policy["ttl_seconds"] =
+      context.ttl_seconds ? ordered_json(*context.ttl_seconds) : ordered_json(nullptr);
+  report["policy"] = policy;
+  report["replay"] = {
+      {"demand_fill", context.demand_fill},
+      {"warmup_requests", result.warmup_requests},
+      {"clock", context.synthetic_rate > 0 ? "synthetic" : "trace"},
+      {"synthetic_rate",
+       context.synthetic_rate > 0 ? ordered_json(context.synthetic_rate) : ordered_json(nullptr)}};
+
+  report["requests"] = result.requests;
+  report["gets"] = result.gets;
+  report["sets"] = result.sets;
+  report["deletes"] = result.erases;
+  report["fills"] = result.fills;
+  report["hits"] = result.hits;
+  report["misses"] = result.misses;
+  report["hit_ratio"] = ratio(result.hits, result.gets);
+  report["miss_ratio"] = ratio(result.misses, result.gets);
+  report["byte_hit_ratio"] = context.sizes_known
+                                 ? ordered_json(ratio(result.hit_bytes, result.get_bytes))
+                                 : ordered_json(nullptr);
+  report["evictions"] = {{"capacity", result.evictions.capacity},
+                         {"expired", result.evictions.expired}};
+
+  const double per_entry = result.final_size == 0
+                               ? 0.0
+                               : static_cast<double>(result.memory.current_bytes) /
+                                     static_cast<double>(result.final_size);
+  report["memory"] = {{"backend_bytes", result.memory.current_bytes},
+                      {"backend_bytes_peak", result.memory.peak_bytes},
+                      {"entries", result.final_size},
+                      {"bytes_per_entry", per_entry},
+                      {"index_bytes", result.memory.index_bytes},
+                      {"peak_rss_bytes", context.peak_rss_bytes}};
+  report["lock_hold_ns"] = latency_summary(result.lock_hold, result.lock_hold_sampled_every);
+  report["throughput"] = {
+      {"wall_seconds", result.wall_seconds},
+      {"requests_per_second",
+       result.wall_seconds > 0 ? static_cast<double>(context.trace_requests) / result.wall_seconds
+                               : 0.0}};
+  report["errors"] = {{"skipped", context.skipped_records},
+                      {"first", context.error_locations},
+                      {"ignored_records", context.ignored_records}};
+  report["complete"] = true;
+  return report;
+}
+
+std::uint64_t peak_rss_bytes() noexcept {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+}  // namespace purecache::sim

@@ -1,0 +1,105 @@
+#include "purecache/sim/trace/trace_reader.hpp"
+
+#include <cassert>
+#include <utility>
+
+#include "purecache/error.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
+#include "trace/byte_source.hpp"
+#include "trace/format_detection.hpp"
+#include "trace/input_buffer.hpp"
+#include "trace/make_parser.hpp"
+#include "trace/trace_parser.hpp"
+
+namespace purecache::sim {
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+bool starts_with_bom(const detail::InputBuffer& input) {
+  return std::string_view(input.data(), input.size()).starts_with(kUtf8Bom);
+}
+
+std::unique_ptr<detail::TraceParser> make_parser(std::string path, const TraceOptions& options) {
+  detail::InputBuffer input(detail::open_byte_source(path));
+  while (input.size() < detail::kDetectionBytes && input.refill() > 0) {
+  }
+  if (input.size() == 0) {
+    throw TraceError(path, "trace is empty");
+  }
+  TraceFormat format = options.format;
+  if (format == TraceFormat::auto_detect) {
+    std::string_view head(input.data(), std::min(input.size(), detail::kDetectionBytes));
+    if (head.starts_with(kUtf8Bom)) {
+      head.remove_prefix(kUtf8Bom.size());
+    }
+    const auto& source = input.source();
+    format = detail::detect_format(path, head, source.compressed() ? 0 : source.total_bytes());
+  }
+  if (!options.csv_columns.empty() && format != TraceFormat::csv) {
+    purecache::detail::throw_config_error("csv columns", "'" + std::string(to_string(format)) + "'",
+                                          "need format csv");
+  }
+  // Editors put a BOM in front of CSV files; it is not part of the first key or column name.
+  if (format != TraceFormat::oracle_general && starts_with_bom(input)) {
+    input.consume(kUtf8Bom.size());
+  }
+  switch (format) {
+    case TraceFormat::text:
+      return detail::make_text_parser(std::move(path), options, std::move(input));
+    case TraceFormat::csv:
+      return detail::make_csv_parser(std::move(path), options, std::move(input));
+    case TraceFormat::oracle_general:
+      return detail::make_oracle_general_parser(std::move(path), options, std::move(input));
+    case TraceFormat::twitter:
+      return detail::make_twitter_parser(std::move(path), options, std::move(input));
+    case TraceFormat::auto_detect:
+      break;
+  }
+  assert(false && "detect_format never returns auto_detect");
+  return nullptr;
+}
+
+}  // namespace
+
+TraceReader::TraceReader(std::string path, const TraceOptions& options)
+    : parser_(make_parser(std::move(path), options)) {}
+
+TraceReader TraceReader::open(std::string path, const TraceOptions& options) {
+  return TraceReader(std::move(path), options);
+}
+
+TraceReader::TraceReader(TraceReader&&) noexcept = default;
+TraceReader& TraceReader::operator=(TraceReader&&) noexcept = default;
+TraceReader::~TraceReader() = default;
+
+std::size_t TraceReader::read(std::span<Request> out) {
+  assert(!out.empty());
+  const std::size_t n = parser_->read(out);
+  parser_->count_requests(n);
+  return n;
+}
+
+const std::string& TraceReader::path() const noexcept { return parser_->path(); }
+TraceFormat TraceReader::format() const noexcept { return parser_->format(); }
+bool TraceReader::compressed() const noexcept { return parser_->input().source().compressed(); }
+bool TraceReader::has_timestamps() const noexcept { return parser_->fields().timestamps; }
+bool TraceReader::has_sizes() const noexcept { return parser_->fields().sizes; }
+bool TraceReader::has_ttls() const noexcept { return parser_->fields().ttls; }
+bool TraceReader::has_ops() const noexcept { return parser_->fields().ops; }
+std::size_t TraceReader::distinct_keys() const noexcept { return parser_->distinct_keys(); }
+std::uint64_t TraceReader::requests_read() const noexcept { return parser_->requests_read(); }
+std::uint64_t TraceReader::bytes_consumed() const noexcept {
+  return parser_->input().source().bytes_consumed();
+}
+std::uint64_t TraceReader::total_bytes() const noexcept {
+  return parser_->input().source().total_bytes();
+}
+std::uint64_t TraceReader::skipped() const noexcept { return parser_->skipped(); }
+std::uint64_t TraceReader::ignored() const noexcept { return parser_->ignored(); }
+const std::vector<std::string>& TraceReader::error_locations() const noexcept {
+  return parser_->error_locations();
+}
+
+}  // namespace purecache::sim

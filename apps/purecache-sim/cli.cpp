@@ -46,6 +46,16 @@ std::string policy_help() {
   return help;
 }
 
+std::string ttl_help() {
+  std::string policies;
+  for (const auto& row : kBackendKinds) {
+    if (!row.expiring) continue;
+    if (!policies.empty()) policies += ", ";
+    policies += row.name;
+  }
+  return "Default TTL in seconds for requests without their own (" + policies + ")";
+}
+
 void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
   app.add_option("--trace,-t", config.trace, "Trace file to replay (optionally .zst)")
@@ -54,9 +64,7 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
                  "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
       ->type_name("N|P%")
       ->capture_default_str();
-  app.add_option("--ttl", config.ttl_seconds,
-                 "Default TTL in seconds for requests without their own (ttl, lru-ttl)")
-      ->type_name("SECONDS");
+  app.add_option("--ttl", config.ttl_seconds, ttl_help())->type_name("SECONDS");
   app.add_option("--format,-f", config.format, "Trace format: " + joined_formats())
       ->capture_default_str();
   app.add_option("--csv-columns", config.csv_columns,

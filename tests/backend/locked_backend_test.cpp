@@ -128,16 +128,30 @@ TEST_CASE("make_backend builds every registered kind and rejects bad configs", "
 }
 
 TEST_CASE("backend kinds parse from their CLI words and reject unknown ones", "[backend]") {
-  CHECK(parse_backend_kind("lru") == BackendKind::lru);
-  CHECK(parse_backend_kind("lfu") == BackendKind::lfu);
-  CHECK(parse_backend_kind("ttl") == BackendKind::ttl);
-  CHECK(parse_backend_kind("lru-ttl") == BackendKind::lru_ttl);
-  CHECK(to_string(BackendKind::lru_ttl) == "lru-ttl");
+  std::string names;  // the registry's words in its order, as the message lists them
+  for (const auto& row : kBackendKinds) {
+    INFO(row.name);
+    CHECK(parse_backend_kind(row.name) == row.kind);
+    CHECK(to_string(row.kind) == row.name);
+    CHECK(info(row.kind).name == row.name);
+    names += (names.empty() ? "" : ", ") + std::string(row.name);
+  }
+  CHECK(backend_kind_names() == names);
   CHECK_THROWS_AS(parse_backend_kind("arc"), ConfigError);
-  CHECK_THROWS_WITH(parse_backend_kind("arc"),
-                    "policy must be one of lru, lfu, ttl, lru-ttl, got 'arc'");
+  CHECK_THROWS_WITH(parse_backend_kind("arc"), "policy must be one of " + names + ", got 'arc'");
   // A long value is cut in the message, so that garbage cannot flood a terminal.
-  CHECK_THROWS_WITH(
-      parse_backend_kind(std::string(50, 'x')),
-      "policy must be one of lru, lfu, ttl, lru-ttl, got '" + std::string(40, 'x') + "...'");
+  CHECK_THROWS_WITH(parse_backend_kind(std::string(50, 'x')),
+                    "policy must be one of " + names + ", got '" + std::string(40, 'x') + "...'");
+}
+
+TEST_CASE("the backend kind registry has one row per kind, each with its own word", "[backend]") {
+  for (std::size_t i = 0; i < kBackendKinds.size(); ++i) {
+    INFO(kBackendKinds[i].name);
+    CHECK_FALSE(kBackendKinds[i].name.empty());
+    CHECK_FALSE(kBackendKinds[i].summary.empty());
+    for (std::size_t j = 0; j < i; ++j) {
+      CHECK(kBackendKinds[j].kind != kBackendKinds[i].kind);
+      CHECK(kBackendKinds[j].name != kBackendKinds[i].name);
+    }
+  }
 }

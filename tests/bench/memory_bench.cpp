@@ -3,11 +3,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <type_traits>
 
-#include "purecache/core/lfu_core.hpp"
-#include "purecache/core/lru_core.hpp"
-#include "purecache/core/lru_ttl_core.hpp"
-#include "purecache/core/ttl_core.hpp"
+#include "purecache/backend/backend_kind.hpp"
 
 namespace {
 
@@ -32,17 +31,16 @@ void BM_Memory(benchmark::State& state) {
 }
 
 using Key = std::uint64_t;
-BENCHMARK(BM_Memory<purecache::LRUCore<Key, Key>>)
-    ->Name("Memory/LRU")
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Memory<purecache::LFUCore<Key, Key>>)
-    ->Name("Memory/LFU")
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Memory<purecache::LRUTTLCore<Key, Key>>)
-    ->Name("Memory/LRUTTL")
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Memory<purecache::TTLCore<Key, Key>>)
-    ->Name("Memory/TTL")
-    ->Unit(benchmark::kMillisecond);
+
+// One benchmark per registered policy, named by its CLI word.
+[[maybe_unused]] const bool kRegistered = [] {
+  for (const auto& row : purecache::kBackendKinds) {
+    purecache::with_core_type<Key, Key>(row.kind, [&]<class Core>(std::type_identity<Core>) {
+      benchmark::RegisterBenchmark(("Memory/" + std::string(row.name)).c_str(), BM_Memory<Core>)
+          ->Unit(benchmark::kMillisecond);
+    });
+  }
+  return true;
+}();
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "purecache/backend/backend_kind.hpp"
 #include "purecache/sim/replay.hpp"
 #include "purecache/sim/trace/trace_generator.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
@@ -40,10 +41,14 @@ void BM_Replay(benchmark::State& state, purecache::BackendKind policy) {
   state.SetItemsProcessed(static_cast<std::int64_t>(requests));
 }
 
-BENCHMARK_CAPTURE(BM_Replay, lru, purecache::BackendKind::lru)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Replay, lfu, purecache::BackendKind::lfu)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Replay, lru_ttl, purecache::BackendKind::lru_ttl)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Replay, ttl, purecache::BackendKind::ttl)->Unit(benchmark::kMillisecond);
+// One benchmark per registered policy, named by its CLI word.
+[[maybe_unused]] const bool kRegistered = [] {
+  for (const auto& row : purecache::kBackendKinds) {
+    benchmark::RegisterBenchmark(("BM_Replay/" + std::string(row.name)).c_str(), BM_Replay,
+                                 row.kind)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
 
 }  // namespace

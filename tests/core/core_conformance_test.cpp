@@ -8,8 +8,10 @@
 #include <functional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
+#include "purecache/backend/backend_kind.hpp"
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
@@ -87,7 +89,22 @@ using CaseInsensitiveCores =
                purecache::TTLCore<std::string, int, CaseInsensitiveHash, CaseInsensitiveEqual>,
                purecache::LRUTTLCore<std::string, int, CaseInsensitiveHash, CaseInsensitiveEqual>>;
 
+template <class Core, class Cores>
+constexpr bool kListed = false;
+template <class Core, class... Cores>
+constexpr bool kListed<Core, std::tuple<Cores...>> = (std::is_same_v<Core, Cores> || ...);
+
 }  // namespace
+
+TEST_CASE("the suite runs the core of every registered policy", "[core]") {
+  for (const auto& row : purecache::kBackendKinds) {
+    INFO(row.name);
+    CHECK(purecache::with_core_type<std::uint64_t, std::string>(
+        row.kind, []<class Core>(std::type_identity<Core>) { return kListed<Core, AllCores>; }));
+    CHECK(purecache::with_core_type<std::string, Blob>(
+        row.kind, []<class Core>(std::type_identity<Core>) { return kListed<Core, AllCores>; }));
+  }
+}
 
 TEMPLATE_LIST_TEST_CASE("every core satisfies the EvictionCore concept", "[core]", AllCores) {
   STATIC_REQUIRE(purecache::EvictionCore<TestType>);

@@ -28,7 +28,8 @@ struct CacheEvent {
   bool hit;
 };
 
-/// Operation counts since construction; hits + misses = gets.
+/// One Cache's operation counts since its construction, whatever other caches did to a backend
+/// they share; hits + misses = gets.
 struct CacheCounters {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
@@ -38,22 +39,30 @@ struct CacheCounters {
 
 template <class K>
 struct CacheOptions {
-  /// Prefix joined to every key before it reaches the backend, so caches can share a backend
-  /// without colliding. Only for std::string keys; costs one string build per operation.
+  /// Prefix joined to every key before it reaches the backend, so caches sharing one backend do
+  /// not collide as long as no namespace is a prefix of another (the empty one is a prefix of
+  /// all). Only for std::string keys; costs one string build per operation.
   std::string key_namespace{};
   /// Called after each operation completes, on the thread that completed it. Must be thread-safe
   /// if the cache is used from several threads.
   std::function<void(const CacheEvent<K>&)> observer{};
 };
 
-/// Owns one backend and forwards the get / set / erase / clear protocol to it. Swapping policy is
-/// one line: `Cache<K, V> cache(make_backend<K, V>(BackendKind::lfu, {.capacity = 1000}));`.
-/// Thread-safe when its backend is (every shipped backend is); counters are relaxed atomics.
+/// Forwards get / set / erase / clear to a backend it owns or shares with caches under other
+/// namespaces. Swapping policy is one line: `Cache<K, V> c(make_backend<K, V>(BackendKind::lfu,
+/// {.capacity = 1000}));`. Thread-safe when its backend is (every shipped one is), shared or not.
 template <class K, class V>
 class Cache {
  public:
-  /// Throws ConfigError if `backend` is null or a namespace is given for non-string keys.
+  /// Takes sole ownership of `backend`. Throws ConfigError if `backend` is null or a namespace is
+  /// given for non-string keys.
   explicit Cache(std::unique_ptr<IBackend<K, V>> backend, CacheOptions<K> options = {})
+      : Cache(std::shared_ptr<IBackend<K, V>>(std::move(backend)), std::move(options)) {}
+
+  /// Shares `backend` with whoever else holds it, typically caches under other namespaces:
+  /// `std::shared_ptr<IBackend<K, V>> backend = make_backend<K, V>(...);`. The backend lives as
+  /// long as its last holder. Throws ConfigError as the constructor above.
+  explicit Cache(std::shared_ptr<IBackend<K, V>> backend, CacheOptions<K> options = {})
       : backend_(std::move(backend)), options_(std::move(options)) {
     if (!backend_) throw ConfigError("backend must not be null");
     if constexpr (!std::is_same_v<K, std::string>) {
@@ -106,18 +115,21 @@ class Cache {
     co_return erased;
   }
 
-  /// Removes every entry of the backend (namespaces are not selective).
+  /// Removes every entry of the backend, including those of other caches sharing it: namespaces
+  /// are not selective.
   Task<void> clear() {
     co_await backend_->clear();
     notify(CacheOp::clear, nullptr, false);
   }
 
+  /// This cache's counts; caches sharing the backend count apart.
   [[nodiscard]] CacheCounters counters() const noexcept {
     return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
             sets_.load(std::memory_order_relaxed), erases_.load(std::memory_order_relaxed)};
   }
 
-  /// The backend, for stats(), size() and purge().
+  /// The backend, for stats(), size() and purge(); these count the entries of every cache
+  /// sharing it.
   [[nodiscard]] IBackend<K, V>& backend() noexcept { return *backend_; }
 
  private:
@@ -139,7 +151,7 @@ class Cache {
     if (options_.observer) options_.observer(CacheEvent<K>{op, key, hit});
   }
 
-  std::unique_ptr<IBackend<K, V>> backend_;  // never null
+  std::shared_ptr<IBackend<K, V>> backend_;  // never null; other caches may hold it too
   CacheOptions<K> options_;                  // fixed after construction
   std::atomic<std::uint64_t> hits_{0};
   std::atomic<std::uint64_t> misses_{0};

@@ -36,14 +36,13 @@ install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} 
 # One Debian package with everything: the library for developers and the simulator.
 set(CPACK_PACKAGE_NAME purecache)
 set(CPACK_PACKAGE_VENDOR "purecache developers")
-set(CPACK_PACKAGE_CONTACT "purecache developers <purecache@users.noreply.github.com>")
+set(CPACK_PACKAGE_CONTACT "purecache developers <maintainers@purecache.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 # purecache-sim links libzstd; purecache::sim users also compile against zstd and nlohmann_json.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6 (>= 12), libzstd1")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libzstd-dev, nlohmann-json3-dev")

@@ -19,8 +19,8 @@ namespace {
 
 constexpr const char* kFooter = R"(Examples:
   purecache-sim --policy lfu --trace traces/zipf.txt
-  purecache-sim --policy lru --capacity 5% --trace cloudPhysicsIO.oracleGeneral.bin
-  purecache-sim --policy lru --trace io.csv --csv-columns key=lbn,timestamp=time,size=size
+  purecache-sim --policy lru --capacity 5% --trace traces/cloudPhysicsIO.oracleGeneral.bin.zst
+  purecache-sim --policy lru --trace traces/cloudPhysicsIO.csv.zst --csv-columns key=lbn,timestamp=time,size=size
   purecache-sim --policy lru-ttl --capacity 10000 --ttl 60 --trace cluster52.twitter.zst
   purecache-sim gen zipf --keys 10000 --requests 100000 --alpha 0.99 --seed 1 -o zipf.txt
 

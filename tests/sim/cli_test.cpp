@@ -306,3 +306,21 @@ TEST_CASE("in skip mode the good records replay and the bad ones are reported", 
   CHECK(r["errors"]["first"][0] == trace + ":2: invalid size 'a'");
   CHECK(r["errors"]["first"][4] == trace + ":7: expected 2 fields, got 3");
 }
+
+TEST_CASE("the README's example report shows the counts purecache-sim gives", "[sim][docs]") {
+  std::ifstream file(std::string(PURECACHE_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string readme = text.str();
+  const auto number_after = [&](const std::string& field) {
+    const std::size_t at = readme.find("\"" + field + "\": ");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(readme.substr(at + field.size() + 4));
+  };
+  const nlohmann::json got =
+      report({"--policy", "lru", "--capacity", "5%", "--trace",
+              std::string(PURECACHE_SOURCE_DIR) + "/traces/cloudPhysicsIO.oracleGeneral.bin.zst"});
+  CHECK(got["hits"] == number_after("hits"));
+  CHECK(got["misses"] == number_after("misses"));
+  CHECK(got["policy"]["capacity"] == number_after("capacity"));
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's speed table: generates a zipf trace (alpha 0.99, 1,000,000 keys,
+# Reproduces the replay throughput table of docs/performance.md: generates a zipf trace (alpha 0.99, 1,000,000 keys,
 # 10,000,000 requests) as oracleGeneral and as text, then replays it at capacity 100,000 through
 # LRU and LFU, several times each, and prints the median of the whole-process wall time.
 # Usage: scripts/bench-sim.sh [runs=5] [extra purecache-sim options...]

@@ -1,4 +1,4 @@
-// Bytes per cached entry of each core, measured by its counting allocator: the README's table.
+// Bytes per cached entry of each core, measured by its counting allocator (docs/performance.md).
 #include <benchmark/benchmark.h>
 
 #include <chrono>

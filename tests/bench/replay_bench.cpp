@@ -1,6 +1,6 @@
 // Whole replays (reader, interning, coroutine + lock path, lock timing) of a generated zipf
-// trace: requests per second per policy. The 10M-request figure in the README comes from
-// purecache-sim's own throughput report; this is the quick, repeatable version.
+// trace: requests per second per policy. The 10M-request figure in docs/performance.md comes
+// from scripts/bench-sim.sh; this is the quick, in-process version.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>

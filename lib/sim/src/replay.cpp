@@ -66,7 +66,8 @@ struct ReplayPolicy {
 };
 
 constexpr std::size_t kBatch = 4096;
-// Requests ahead to prefetch: 8 was 9% slower, as parsing a batch evicts the core's lines.
+// Requests ahead to prefetch: far enough that the lines arrive although parsing a batch evicts
+// the core's lines (docs/performance.md).
 constexpr std::size_t kPrefetchDistance = 16;
 
 LatencySummary summarize_ticks(const LatencyHistogram& ticks) {

@@ -3,7 +3,16 @@
 #include <array>
 #include <new>
 
+// GCC defines __SANITIZE_ADDRESS__; clang 14 reports ASan only through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define PURECACHE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PURECACHE_ASAN 1
+#endif
+#endif
+
+#if defined(PURECACHE_ASAN)
 #include <sanitizer/asan_interface.h>
 #define PURECACHE_POISON_FRAME(addr, size) ASAN_POISON_MEMORY_REGION(addr, size)
 #define PURECACHE_UNPOISON_FRAME(addr, size) ASAN_UNPOISON_MEMORY_REGION(addr, size)
@@ -44,7 +53,7 @@ void release_cached_frames(FrameCache& cache) noexcept {
     while (frame != nullptr) {
       PURECACHE_UNPOISON_FRAME(frame, class_bytes(index));
       FreeFrame* next = frame->next;
-      ::operator delete(frame, class_bytes(index));
+      ::operator delete(frame);
       ++cache.stats.releases;
       frame = next;
     }
@@ -115,10 +124,10 @@ void deallocate_frame(void* frame, std::size_t size) noexcept {
                              class_bytes(index) - sizeof(FreeFrame));
       return;
     }
-    ::operator delete(frame, class_bytes(index));
-  } else {
-    ::operator delete(frame, size);
   }
+  // Unsized: clang does not declare the sized form without -fsized-deallocation, and our
+  // consumers' flags are their own. Every ::operator new result may be freed this way.
+  ::operator delete(frame);
   ++cache.stats.releases;
 }
 

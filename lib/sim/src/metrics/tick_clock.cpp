@@ -25,7 +25,7 @@ std::uint64_t steady_ns() noexcept {
 #if defined(__x86_64__)
 // Bracketing the steady_clock read between two TSC reads and taking the midpoint halves the
 // pairing error; keeping the narrowest of a few brackets matters more: the first reads after
-// waking from the calibration sleep take ~2 us here (measured), which skewed a 20 ms
+// waking from the calibration sleep can take microseconds, which skewed a 20 ms
 // calibration by ~100 ppm.
 TickClock::Mark read_pair() noexcept {
   TickClock::Mark best{0, 0};

@@ -33,7 +33,7 @@ inline std::atomic<std::uint64_t> tick_ns_multiplier{0};
 [[nodiscard]] std::uint64_t first_calibration() noexcept;
 }  // namespace detail
 
-/// Monotonic ticks: the TSC where it is invariant (rdtsc, ~10 ns here), else steady_clock
+/// Monotonic ticks: the TSC where it is invariant (rdtsc), else steady_clock
 /// nanoseconds. Ticks are only meaningful as differences within one process; convert a
 /// difference with ticks_to_ns(). See docs/timing.md for the measurements behind the choice.
 class TickClock {

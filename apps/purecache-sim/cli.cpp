@@ -1,15 +1,24 @@
 #include "cli.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <exception>
+#include <limits>
+#include <new>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "option_limits.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
+#include "purecache/sim/output/output_error.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
 #include "purecache/version.hpp"
 
@@ -25,9 +34,10 @@ constexpr const char* kFooter = R"(Examples:
   purecache-sim gen zipf --keys 10000 --requests 100000 --alpha 0.99 --seed 1 -o zipf.txt
 
 Exit codes:
-  0  success
-  1  internal error (a bug, or the machine ran out of a resource)
-  2  bad usage, configuration or trace; the message names the file and line)";
+  0    success
+  1    internal error, or out of a resource (cannot write the output, out of memory)
+  2    bad usage, configuration or trace; the message names the file and line
+  130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false)";
 
 std::string joined_formats() {
   std::string names;
@@ -53,12 +63,42 @@ std::string ttl_help() {
     if (!policies.empty()) policies += ", ";
     policies += row.name;
   }
-  return "Default TTL in seconds for requests without their own (" + policies + ")";
+  return "Default TTL in seconds, 0.000000001 to " + std::to_string(kMaxWholeSeconds) +
+         ", for requests without their own (" + policies + ")";
+}
+
+// CLI11 reads integers with strtoull: "-1" wraps to 2^64-1 and "010" is octal. This checks the
+// text as typed (decimal digits, in range) and hands CLI11 the canonical decimal to convert.
+template <class T>
+CLI::Validator whole_number(std::string name, T min) {
+  return CLI::Validator(
+      [name = std::move(name), min](std::string& text) -> std::string {
+        const auto reject = [&](const std::string& requirement) {
+          purecache::detail::throw_config_error(name, purecache::detail::quoted(text), requirement);
+        };
+        const bool negative = !text.empty() && text[0] == '-';
+        const std::string_view digits = std::string_view(text).substr(negative ? 1 : 0);
+        T value{};
+        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        const bool all_digits = ptr == digits.data() + digits.size() && !digits.empty() &&
+                                digits.find_first_not_of("0123456789") == std::string_view::npos;
+        if (!all_digits) reject("must be a whole number");
+        if (negative && (ec != std::errc{} || value != 0)) {
+          reject("must be >= " + std::to_string(min));
+        }
+        if (ec != std::errc{}) {
+          reject("must be at most " + std::to_string(std::numeric_limits<T>::max()));
+        }
+        if (value < min) reject("must be >= " + std::to_string(min));
+        text = std::to_string(value);
+        return {};
+      },
+      "", name);
 }
 
 void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
-  app.add_option("--trace,-t", config.trace, "Trace file to replay (optionally .zst)")
+  app.add_option("--trace,-t", config.trace, "Trace to replay (optionally .zst); - reads stdin")
       ->type_name("PATH");
   app.add_option("--capacity,-c", config.capacity,
                  "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
@@ -70,6 +110,7 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--csv-columns", config.csv_columns,
                  "Map csv columns: field=column,... fields: key,timestamp,size,op,ttl");
   app.add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
+      ->transform(whole_number<std::uint64_t>("warmup", 0))
       ->capture_default_str();
   app.add_option("--output,-o", config.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
@@ -78,10 +119,12 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
                "No progress bar (shown only when stderr is a terminal)");
   app.add_flag("--no-fill", config.no_fill, "Do not insert a key after a get misses");
   app.add_option("--rate", config.rate,
-                 "Requests per second of synthetic time for traces without timestamps")
+                 "Requests per second of synthetic time for traces without timestamps (1/" +
+                     std::to_string(kMaxWholeSeconds) + " to " + std::to_string(kMaxRate) + ")")
       ->capture_default_str();
   app.add_option("--lock-sample", config.lock_sample,
                  "Time one lock hold in N (1 = every hold; default: by trace size, 1 to 64)")
+      ->transform(whole_number<std::uint32_t>("lock-sample", 1))
       ->type_name("N")
       ->capture_default_str();
   app.add_option("--on-error", config.on_error, "On a malformed record: fail, or skip and count it")
@@ -91,18 +134,43 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
 void add_gen_command(CLI::App& app, GenConfig& config) {
   CLI::App* gen = app.add_subcommand("gen", "Write a deterministic synthetic trace");
   gen->add_option("kind", config.kind, "zipf|uniform|scan|loop|mix")->required();
-  gen->add_option("--keys", config.keys, "Distinct keys")->required();
-  gen->add_option("--requests", config.requests, "Requests")->required();
+  gen->add_option("--keys", config.keys, "Distinct keys")
+      ->transform(whole_number<std::uint64_t>("keys", 1))
+      ->required();
+  gen->add_option("--requests", config.requests, "Requests")
+      ->transform(whole_number<std::uint64_t>("requests", 1))
+      ->required();
   gen->add_option("--alpha", config.alpha, "Zipf skew")->capture_default_str();
-  gen->add_option("--seed", config.seed, "Random seed (same seed, same bytes)")->required();
+  gen->add_option("--seed", config.seed, "Random seed (same seed, same bytes)")
+      ->transform(whole_number<std::uint64_t>("seed", 0))
+      ->required();
   gen->add_option("--format", config.format, "text|csv|oracle-general")->capture_default_str();
   gen->add_option("--output,-o", config.output, "File to write")->required();
 }
 
-int report_error(const CliStreams& streams, const std::string& message) {
+int report_error(const CliStreams& streams, const std::string& message, int code = kExitBadInput) {
   streams.err << "purecache-sim: error: " << message << '\n';
   streams.err.flush();
-  return kExitBadInput;
+  return code;
+}
+
+// --help and --version print to stdout; a full disk there is a resource failure like any other.
+int print_and_exit(const CLI::App& app, const CLI::Error& e, const CliStreams& streams) {
+  errno = 0;  // a failing stream leaves the write(2) error here; other streams leave 0
+  const int code = app.exit(e, streams.out, streams.err);
+  streams.out.flush();
+  if (streams.out) return code;
+  const int error = errno;
+  return report_error(streams,
+                      std::string("cannot write to stdout") +
+                          (error != 0 ? std::string(": ") + std::strerror(error) : ""),
+                      kExitInternalError);
+}
+
+int finished(const CliStreams& streams) {
+  const int signal_number =
+      streams.stop_signal == nullptr ? 0 : streams.stop_signal->load(std::memory_order_relaxed);
+  return signal_number == 0 ? kExitOk : kExitSignalBase + signal_number;
 }
 
 }  // namespace
@@ -122,11 +190,13 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
     app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e, streams.out, streams.err);
+    return print_and_exit(app, e, streams);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e, streams.out, streams.err);
+    return print_and_exit(app, e, streams);
   } catch (const CLI::ParseError& e) {
     return report_error(streams, std::string(e.what()) + " (see --help)");
+  } catch (const purecache::Error& e) {  // an option value, checked as typed (whole_number)
+    return report_error(streams, e.what());
   }
 
   try {
@@ -137,9 +207,13 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
         return report_error(streams, "--trace is required (see --help)");
       run_replay(sim_config, streams);
     }
-    return kExitOk;
+    return finished(streams);
+  } catch (const OutputError& e) {
+    return report_error(streams, e.what(), kExitInternalError);
   } catch (const purecache::Error& e) {
     return report_error(streams, e.what());
+  } catch (const std::bad_alloc&) {
+    return report_error(streams, "out of memory", kExitInternalError);
   } catch (const std::exception& e) {
     streams.err << "purecache-sim: internal error: " << e.what() << '\n';
     return kExitInternalError;

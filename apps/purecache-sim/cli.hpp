@@ -1,6 +1,7 @@
 #pragma once
 /// purecache-sim's command line: parsing into configs, and the in-process entry point.
 
+#include <atomic>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -11,8 +12,9 @@ namespace purecache::sim {
 
 /// Exit codes, also listed by --help and in README.md.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitInternalError = 1;  // a bug or resource failure: anything unexpected
+inline constexpr int kExitInternalError = 1;  // a bug, or out of a resource (output, memory)
 inline constexpr int kExitBadInput = 2;       // bad usage, configuration or trace
+inline constexpr int kExitSignalBase = 128;   // + N when stopped by signal N: 130, 143
 
 /// A replay as the command line asked for it, before validation against the trace.
 struct SimConfig {
@@ -49,10 +51,14 @@ struct CliStreams {
   std::ostream& err;
   bool out_is_terminal = false;
   bool err_is_terminal = false;
+  /// Non-zero once a stop was asked for (a SIGINT or SIGTERM handler stores its number): the
+  /// replay stops at its next batch and reports what it did. May be null.
+  const std::atomic<int>* stop_signal = nullptr;
 };
 
 /// Runs purecache-sim with `args` (program name excluded). Writes the report or help to
-/// streams.out and diagnostics to streams.err; returns an exit code above. Never throws.
+/// streams.out and diagnostics to streams.err; returns an exit code above, kExitSignalBase plus
+/// the signal when stopped by streams.stop_signal. Never throws.
 [[nodiscard]] int run_cli(const std::vector<std::string>& args, const CliStreams& streams);
 
 /// Convenience for tests: neither stream is a terminal.

@@ -1,6 +1,11 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -10,13 +15,17 @@
 
 #include "commands.hpp"
 #include "lock_sampling.hpp"
+#include "option_limits.hpp"
 #include "progress_bar.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
+#include "purecache/sim/output/atomic_file.hpp"
+#include "purecache/sim/output/output_error.hpp"
 #include "purecache/sim/replay.hpp"
 #include "purecache/sim/report/json_report.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_source.hpp"
 
 namespace purecache::sim {
 
@@ -71,8 +80,61 @@ std::vector<std::pair<std::string, std::string>> parse_csv_columns(std::string_v
   return columns;
 }
 
-Duration seconds_to_duration(double seconds) {
-  return Duration{static_cast<std::int64_t>(std::llround(seconds * 1e9))};
+// The shortest text that reads back as `value`: what the user typed, in a canonical spelling.
+std::string shortest(double value) {
+  std::array<char, 32> text{};
+  char* end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
+  return std::string(text.data(), end);
+}
+
+/// --ttl in nanoseconds, rounded. Checked in seconds: 1 ns is the clock's resolution and
+/// kMaxWholeSeconds the most it holds, so nothing rounds to 0 or overflows.
+Duration ttl_duration(double seconds) {
+  if (!(seconds >= kMinTTLSeconds)) {
+    bad_value("ttl", shortest(seconds), "must be at least 0.000000001 seconds");
+  }
+  if (!(seconds <= static_cast<double>(kMaxWholeSeconds))) {
+    bad_value("ttl", shortest(seconds),
+              "must be at most " + std::to_string(kMaxWholeSeconds) + " seconds");
+  }
+  return Duration{std::llround(seconds * 1e9)};
+}
+
+/// The synthetic clock's step, 1e9 / rate nanoseconds rounded, from 1 ns to kMaxWholeSeconds:
+/// a faster rate would put requests at one time, a slower one overflow the step itself.
+Duration synthetic_step(double rate) {
+  if (!(rate > 0)) bad_value("rate", shortest(rate), "must be > 0");
+  if (!(rate <= static_cast<double>(kMaxRate))) {
+    bad_value("rate", shortest(rate),
+              "must be at most " + std::to_string(kMaxRate) + " requests per second");
+  }
+  if (rate < 1.0 / static_cast<double>(kMaxWholeSeconds)) {
+    bad_value("rate", shortest(rate),
+              "must be at least one request per " + std::to_string(kMaxWholeSeconds) + " seconds");
+  }
+  return Duration{std::llround(1e9 / rate)};
+}
+
+/// The one warm-up check, made as soon as the request count is known; the same words each time.
+void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
+  if (warmup >= requests) {
+    bad_value("warmup", std::to_string(warmup),
+              "must be below the trace's " + std::to_string(requests) + " requests");
+  }
+}
+
+/// Checks the warm-up against an uncompressed oracleGeneral file's record count, its size / 24,
+/// before any pass over it. Records of size 0 count here and are dropped later, so a warm-up
+/// that passes may still fail once the replay has counted the requests.
+void check_warmup_before_reading(const SimConfig& config, const TraceSource& source,
+                                 const TraceOptions& options) {
+  constexpr std::uint64_t kOracleRecordBytes = 24;
+  if (config.warmup == 0 || !source.regular_file()) return;
+  const TraceReader probe(source, options);
+  const std::uint64_t records = probe.total_bytes() / kOracleRecordBytes;
+  if (probe.format() == TraceFormat::oracle_general && !probe.compressed() && records > 0) {
+    check_warmup(config.warmup, records);
+  }
 }
 
 TraceOptions trace_options(const SimConfig& config) {
@@ -86,27 +148,84 @@ TraceOptions trace_options(const SimConfig& config) {
   return options;
 }
 
-/// Counts the distinct keys with a first pass, for percentage capacities.
-std::uint64_t count_distinct_keys(const std::string& path, const TraceOptions& options) {
-  TraceReader reader(path, options);
+bool stop_requested(const CliStreams& streams) {
+  return streams.stop_signal != nullptr &&
+         streams.stop_signal->load(std::memory_order_relaxed) != 0;
+}
+
+/// What a first pass over the trace counts.
+struct TraceCounts {
+  std::uint64_t distinct_keys = 0;
+  std::uint64_t requests = 0;
+};
+
+/// Counts the distinct keys with a first pass, for percentage capacities. Stopped early, it
+/// returns the keys seen so far; the replay then stops before its first batch.
+TraceCounts count_distinct_keys(const TraceSource& source, const TraceOptions& options,
+                                const CliStreams& streams) {
+  TraceReader reader(source, options);
   std::vector<Request> batch(4096);
-  while (reader.read(batch) != 0) {
+  while (!stop_requested(streams) && reader.read(batch) != 0) {
   }
-  return reader.distinct_keys();
+  return {.distinct_keys = reader.distinct_keys(), .requests = reader.requests_read()};
+}
+
+/// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
+std::string no_requests_reason(const TraceReader& reader) {
+  std::string reason = "trace has no requests";
+  const char* separator = ": ";
+  if (reader.skipped() > 0) {
+    reason.append(separator).append(std::to_string(reader.skipped()));
+    reason.append(" malformed records skipped (--on-error skip)");
+    separator = " and ";
+  }
+  if (reader.ignored() > 0) {
+    reason.append(separator).append(std::to_string(reader.ignored()));
+    reason.append(" records of size 0 ignored");
+  }
+  if (!reader.error_locations().empty()) {
+    reason.append("; the first skipped: ").append(reader.error_locations().front());
+  }
+  return reason;
+}
+
+/// Refuses an --output that names the trace, through a symlink or a hard link too, or that is
+/// the file redirected to stdin for `--trace -`: the report would destroy the trace it describes.
+/// An output that does not exist yet cannot be the trace.
+void check_output_is_not_trace(const SimConfig& config) {
+  struct stat trace {};
+  struct stat output {};
+  const int traced =
+      config.trace == "-" ? ::fstat(STDIN_FILENO, &trace) : ::stat(config.trace.c_str(), &trace);
+  if (traced != 0 || ::stat(config.output.c_str(), &output) != 0) return;
+  if (trace.st_dev == output.st_dev && trace.st_ino == output.st_ino) {
+    throw ConfigError("--output " + config.output + " is the trace " + config.trace +
+                      ": the report would overwrite it");
+  }
 }
 
 void write_report(const SimConfig& config, const CliStreams& streams,
                   const nlohmann::ordered_json& report) {
   if (config.output.empty()) {
+    errno = 0;  // a failing stream leaves the write(2) error here; other streams leave 0
     streams.out << (streams.out_is_terminal && !config.jsonl ? report.dump(2) : report.dump())
                 << '\n';
     streams.out.flush();
+    if (!streams.out) {
+      const int error = errno;
+      throw OutputError(std::string("cannot write the report to stdout") +
+                        (error != 0 ? std::string(": ") + std::strerror(error) : ""));
+    }
     return;
   }
-  std::ofstream file(config.output, config.jsonl ? std::ios::app : std::ios::trunc);
-  file << report.dump() << '\n';
-  file.close();
-  if (!file) throw TraceError(config.output, "cannot write the report");
+  const std::string line = report.dump() + '\n';
+  if (config.jsonl) {
+    append_line(config.output, line, "the report");
+    return;
+  }
+  AtomicFile file(config.output, "the report");
+  file.write(line);
+  file.commit();
 }
 
 }  // namespace
@@ -116,36 +235,40 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   const BackendKindInfo& kind = info(policy);
   const TraceOptions options = trace_options(config);
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
-  if (!(config.rate > 0) || !std::isfinite(config.rate))
-    bad_value("rate", std::to_string(config.rate), "must be > 0");
+  const Duration step = synthetic_step(config.rate);
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
 
   ReplayConfig replay_config{.policy = policy,
                              .demand_fill = !config.no_fill,
                              .warmup = config.warmup,
-                             .synthetic_step = seconds_to_duration(1.0 / config.rate)};
+                             .synthetic_step = step};
   if (kind.expiring) {
     if (!config.ttl_seconds) {
       throw ConfigError("policy '" + config.policy +
                         "' needs --ttl SECONDS, the TTL of requests without their own");
     }
-    if (!(*config.ttl_seconds > 0) || !std::isfinite(*config.ttl_seconds)) {
-      bad_value("ttl", std::to_string(*config.ttl_seconds), "must be > 0 seconds");
-    }
-    replay_config.core.ttl = seconds_to_duration(*config.ttl_seconds);
+    replay_config.core.ttl = ttl_duration(*config.ttl_seconds);
   }
 
   if (!config.output.empty()) {
-    // Fail before a long replay, not after, if the report cannot be written.
-    std::ofstream probe(config.output, std::ios::app);
-    if (!probe) throw TraceError(config.output, "cannot open for writing");
+    check_output_is_not_trace(config);
+    // Fail before a long replay, not after, if the report cannot be written; but create
+    // nothing: a run that ends without a report must leave no file behind.
+    check_writable(config.output, "the report", config.jsonl);
   }
 
+  // Opened once: a pipe or stdin is read once, and kept in memory only for a second pass.
+  TraceSource source(config.trace);
+  check_warmup_before_reading(config, source, options);
   std::optional<std::uint64_t> capacity;
   if (kind.bounded) {
     if (capacity_spec.is_percent) {
-      const std::uint64_t distinct = count_distinct_keys(config.trace, options);
-      const auto share = static_cast<double>(distinct) * capacity_spec.percent / 100.0;
+      const TraceCounts counts = count_distinct_keys(source, options, streams);
+      // The request count is known now: refuse a too long warm-up before the replay.
+      if (counts.requests > 0 && !stop_requested(streams)) {
+        check_warmup(config.warmup, counts.requests);
+      }
+      const auto share = static_cast<double>(counts.distinct_keys) * capacity_spec.percent / 100.0;
       capacity = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(share + 1e-9)));
     } else {
       capacity = capacity_spec.entries;
@@ -153,9 +276,10 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
     replay_config.core.capacity = static_cast<std::size_t>(*capacity);
   }
 
-  TraceReader reader(config.trace, options);
+  TraceReader reader(std::move(source), options);
   replay_config.lock_sample_every =
       config.lock_sample.value_or(default_lock_sample(reader.total_bytes(), reader.format()));
+  replay_config.stop_signal = streams.stop_signal;
   std::optional<ProgressBar> progress;
   if (!config.no_progress && streams.err_is_terminal) {
     progress.emplace(streams.err);
@@ -172,11 +296,13 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   }
   if (progress) progress->finish();
 
-  if (reader.requests_read() == 0) throw TraceError(config.trace, "trace has no requests");
-  if (config.warmup >= reader.requests_read()) {
-    bad_value("warmup", std::to_string(config.warmup),
-              "must be below the trace's " + std::to_string(reader.requests_read()) + " requests");
+  // A replay stopped before its first request has nothing to report; one stopped later reports
+  // what it did, however little.
+  if (!result.complete && reader.requests_read() == 0) return;
+  if (reader.requests_read() == 0) {
+    throw TraceError(config.trace, no_requests_reason(reader));
   }
+  if (result.complete) check_warmup(config.warmup, reader.requests_read());
 
   const ReportContext context{
       .trace_path = config.trace,

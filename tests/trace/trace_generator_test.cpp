@@ -361,7 +361,7 @@ TEST_CASE("generating into a path writes the same bytes as into a stream", "[tra
 
   const auto missing = dir / "no-such-dir" / "trace.txt";
   CHECK_THROWS_WITH(purecache::sim::generate_trace(config, GeneratorOutput::text, missing),
-                    missing.string() + ": cannot open for writing");
+                    missing.string() + ": cannot write the trace: No such file or directory");
   // A bad config is reported before the file is touched.
   CHECK_THROWS_AS(
       purecache::sim::generate_trace({.keys = 0, .requests = 1}, GeneratorOutput::text, path),

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <type_traits>
 
 #include "purecache/async/async_mutex.hpp"
@@ -12,6 +15,7 @@
 #include "purecache/async/task.hpp"
 #include "purecache/backend/clock.hpp"
 #include "purecache/backend/locked_backend.hpp"
+#include "purecache/error.hpp"
 #include "purecache/sim/dense_id_hash.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
 
@@ -70,6 +74,33 @@ constexpr std::size_t kBatch = 4096;
 // the core's lines (docs/performance.md).
 constexpr std::size_t kPrefetchDistance = 16;
 
+/// `ns` as seconds, exactly: "1000000", "0.5", "9223372036.854775807".
+std::string seconds_text(std::int64_t ns) {
+  std::string text = std::to_string(ns / 1'000'000'000);
+  if (const std::int64_t fraction = ns % 1'000'000'000; fraction != 0) {
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, 9 - digits.size(), '0');
+    text.append(".").append(digits.substr(0, digits.find_last_not_of('0') + 1));
+  }
+  return text;
+}
+
+/// Request `index` (from 1) once (index - 1) steps overflow the clock: at its end, where every
+/// entry has expired. Exact when no TTL outlives a step (each entry has expired by the next
+/// request anyway); otherwise the replay stops. docs/replay-semantics.md, "Time arithmetic".
+[[gnu::cold, gnu::noinline]] Timestamp synthetic_clock_end(std::uint64_t index, Duration step,
+                                                           bool ttl_may_outlive_step) {
+  assert(step > Duration::zero());
+  if (ttl_may_outlive_step) {
+    throw ConfigError(
+        "request " + std::to_string(index) + " falls past the synthetic clock's end (" +
+        seconds_text(Timestamp::max().count()) + " seconds at " + seconds_text(step.count()) +
+        " seconds per request), where counts are exact only if no TTL is longer "
+        "than a step; raise --rate");
+  }
+  return Timestamp::max();
+}
+
 LatencySummary summarize_ticks(const LatencyHistogram& ticks) {
   const auto ns = [](std::uint64_t t) { return TickClock::ticks_to_ns(t); };
   return LatencySummary{.count = ticks.count(),
@@ -90,6 +121,8 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
   // what they read there is a key of an earlier batch (or 0), valid and harmless to prefetch.
   std::array<Request, kBatch + kPrefetchDistance> batch{};
   const bool trace_time = reader.has_timestamps();
+  const std::int64_t step_ns = config.synthetic_step.count();
+  const bool ttl_may_outlive_step = reader.has_ttls() || config.core.ttl > config.synthetic_step;
   const Duration purge_period = config.core.ttl;
   Timestamp next_purge = Timestamp::min();
   std::uint64_t index = 0;
@@ -97,7 +130,14 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
   EvictionCounts evictions_before{};
   ReplayResult& r = result;
 
-  while (const std::size_t n = reader.read(std::span(batch).first(kBatch))) {
+  for (;;) {
+    if (config.stop_signal != nullptr && config.stop_signal->load(std::memory_order_relaxed) != 0)
+        [[unlikely]] {
+      r.complete = false;
+      break;
+    }
+    const std::size_t n = reader.read(std::span(batch).first(kBatch));
+    if (n == 0) break;
     for (std::size_t i = 0; i < n; ++i) {
       const Request& request = batch[i];
       // The replay knows its future: start loading the index slot of a request 16 ahead, then
@@ -114,15 +154,21 @@ Task<void> replay_all(Backend& backend, TraceReader& reader, const ReplayConfig&
         evictions_before = backend.core().evictions();
       }
       if constexpr (Core::kUsesTime) {
-        const Timestamp now = trace_time
-                                  ? request.time
-                                  : config.synthetic_step * static_cast<std::int64_t>(index - 1);
+        Timestamp now = request.time;
+        if (!trace_time) {
+          // Checked, not wrapped into the past: beyond 2^63-1 ns see synthetic_clock_end.
+          std::int64_t ns = 0;
+          now = __builtin_mul_overflow(step_ns, index - 1, &ns)
+                    ? synthetic_clock_end(index, config.synthetic_step, ttl_may_outlive_step)
+                    : Timestamp(ns);
+        }
         clock.set(now);
         if constexpr (ExpiringCore<Core>) {
           if (backend.core().capacity() == 0 && now >= next_purge) {
             // An unbounded TTL cache only sheds untouched expired keys when purged: do it once
             // per TTL of trace time, so memory tracks the live set (amortised O(1) per request).
             if (next_purge != Timestamp::min()) (void)co_await backend.purge_op();
+            // Saturates like an expiry: a purge due past the clock's end never comes.
             next_purge = expiry_time(now, purge_period);
           }
         }

@@ -3,7 +3,10 @@
 #include <sys/resource.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "purecache/error.hpp"
 #include "purecache/version.hpp"
 
 namespace purecache::sim {
@@ -12,6 +15,20 @@ namespace {
 
 double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+/// Paths and --capacity are bytes, and nlohmann::json throws on bytes that are not UTF-8:
+/// escaped losslessly, so the report is valid JSON whatever the bytes (docs/report-schema.md).
+nlohmann::ordered_json text(std::string_view bytes) { return purecache::detail::escaped(bytes); }
+
+/// The reader's messages are already escaped (their paths and quoted values), so they are
+/// copied; a message from elsewhere that is not UTF-8 is escaped rather than thrown on.
+nlohmann::ordered_json messages(const std::vector<std::string>& lines) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (const std::string& line : lines) {
+    array.push_back(purecache::detail::valid_utf8(line) ? line : purecache::detail::escaped(line));
+  }
+  return array;
 }
 
 nlohmann::ordered_json latency_summary(const LatencySummary& s, std::uint32_t sampled_every) {
@@ -28,16 +45,14 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
   ordered_json report;
   report["schema_version"] = kReportSchemaVersion;
   report["tool"] = {{"name", "purecache-sim"}, {"version", std::string(version())}};
-  report["trace"] = {{"path", context.trace_path},
-                     {"format", to_string(context.trace_format)},
-                     {"compressed", context.trace_compressed},
-                     {"requests", context.trace_requests},
-                     {"distinct_keys", context.distinct_keys},
-                     {"bytes", context.trace_bytes}};
+  report["trace"] = {
+      {"path", text(context.trace_path)},       {"format", to_string(context.trace_format)},
+      {"compressed", context.trace_compressed}, {"requests", context.trace_requests},
+      {"distinct_keys", context.distinct_keys}, {"bytes", context.trace_bytes}};
 
   ordered_json policy{{"name", to_string(context.policy)}};
   policy["capacity"] = context.capacity ? ordered_json(*context.capacity) : ordered_json(nullptr);
-  policy["capacity_spec"] = context.capacity_spec;
+  policy["capacity_spec"] = text(context.capacity_spec);
   policy["ttl_seconds"] =
       context.ttl_seconds ? ordered_json(*context.ttl_seconds) : ordered_json(nullptr);
   report["policy"] = policy;
@@ -80,9 +95,9 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
        result.wall_seconds > 0 ? static_cast<double>(context.trace_requests) / result.wall_seconds
                                : 0.0}};
   report["errors"] = {{"skipped", context.skipped_records},
-                      {"first", context.error_locations},
+                      {"first", messages(context.error_locations)},
                       {"ignored_records", context.ignored_records}};
-  report["complete"] = true;
+  report["complete"] = result.complete;
   return report;
 }
 

@@ -113,7 +113,7 @@ class CsvParser final : public TraceParser {
     }
     const std::uint64_t at = lines_.line_number();
     if (status == LineStatus::too_long) {
-      fail(at, "line longer than " + std::to_string(input_.capacity()) + " bytes");
+      fail(at, long_line_reason(lines_));
     }
     row_.resize(split_fields(line, nullptr, 0));
     (void)split_fields(line, row_.data(), row_.size());
@@ -163,9 +163,9 @@ class CsvParser final : public TraceParser {
       return false;
     }
     std::int64_t time = 0;
-    if (columns_[kTimestamp] != kNoColumn && !parse_seconds(row_[columns_[kTimestamp]], time))
+    if (columns_[kTimestamp] != kNoColumn && !parse_timestamp(row_[columns_[kTimestamp]], time))
         [[unlikely]] {
-      reject_value(at, "timestamp", row_[columns_[kTimestamp]]);
+      reject_seconds(at, "timestamp", row_[columns_[kTimestamp]], kMaxTimestampNanos);
       return false;
     }
     std::uint32_t size = 0;
@@ -181,7 +181,7 @@ class CsvParser final : public TraceParser {
     }
     std::int64_t ttl = 0;
     if (columns_[kTTL] != kNoColumn && !parse_seconds(row_[columns_[kTTL]], ttl)) [[unlikely]] {
-      reject_value(at, "ttl", row_[columns_[kTTL]]);
+      reject_seconds(at, "ttl", row_[columns_[kTTL]], std::numeric_limits<std::int64_t>::max());
       return false;
     }
     request.time = Timestamp(time);

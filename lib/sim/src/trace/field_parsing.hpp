@@ -102,6 +102,27 @@ inline constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
   return true;
 }
 
+/// The latest request time: one below Timestamp::max(), where an expiry that would overflow
+/// saturates, so that such an entry is still live at every request.
+inline constexpr std::int64_t kMaxTimestampNanos = std::numeric_limits<std::int64_t>::max() - 1;
+
+/// parse_seconds for a request time: also false past kMaxTimestampNanos.
+[[nodiscard]] inline bool parse_timestamp(std::string_view s, std::int64_t& nanos) noexcept {
+  return parse_seconds(s, nanos) && nanos <= kMaxTimestampNanos;
+}
+
+/// True if `s` has parse_seconds' syntax (digits, then optionally '.' and digits), whatever its
+/// size: tells "too large" from "not a number" in a message.
+[[nodiscard]] inline bool is_decimal_number(std::string_view s) noexcept {
+  const std::size_t dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? "0" : s.substr(dot + 1);
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return digits(whole) && digits(fraction);
+}
+
 /// True if `s` reads as a number to parse_seconds (used to tell a csv header from data).
 [[nodiscard]] inline bool looks_numeric(std::string_view s) noexcept {
   std::int64_t ignored = 0;

@@ -36,18 +36,25 @@ bool is_binary(std::string_view head) {
   });
 }
 
+struct ContentLine {
+  std::string_view text;     // trimmed; empty when the head holds none
+  std::uint64_t number = 0;  // from 1, counting blank and comment lines
+};
+
 /// The first line that is neither blank nor a '#' comment (text formats skip those).
-std::string_view first_content_line(std::string_view head) {
+ContentLine first_content_line(std::string_view head) {
+  std::uint64_t number = 0;
   while (!head.empty()) {
     const std::size_t newline = head.find('\n');
     std::string_view line = head.substr(0, newline);
     head = newline == std::string_view::npos ? std::string_view() : head.substr(newline + 1);
+    ++number;
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
     line = trim(line);
     if (!line.empty() && line.front() != '#') {
-      return line;
+      return {line, number};
     }
   }
   return {};
@@ -73,38 +80,51 @@ LineShape shape_of(std::string_view line) {
 
 }  // namespace
 
-TraceFormat detect_format(const std::string& path, std::string_view head,
-                          std::uint64_t plain_size) {
+Detection detect_format(const std::string& path, std::string_view head, std::uint64_t plain_size) {
   const std::string name = lower_file_name(path);
   if (name.find("oraclegeneral") != std::string::npos) {
-    return TraceFormat::oracle_general;
+    return {TraceFormat::oracle_general};
   }
   if (name.ends_with(".txt")) {
-    return TraceFormat::text;
+    return {TraceFormat::text};
   }
   if (name.ends_with(".twitter")) {
-    return TraceFormat::twitter;
+    return {TraceFormat::twitter};
   }
-  const std::string_view line = first_content_line(head);
+  const ContentLine line = first_content_line(head);
   if (name.ends_with(".csv") || name.find("twitter") != std::string::npos) {
-    return shape_of(line).header ? TraceFormat::csv : TraceFormat::twitter;
+    const LineShape shape = shape_of(line.text);
+    if (shape.header) {
+      return {TraceFormat::csv};
+    }
+    const char* named = name.ends_with(".csv") ? "the name ends in .csv" : "the name has 'twitter'";
+    return {TraceFormat::twitter,
+            std::string(named) + " and the first line, with " + std::to_string(shape.fields) +
+                " comma-separated fields, is not a header",
+            line.number};
   }
   if (is_binary(head)) {
+    // As oracleGeneral, zeros are records of size 0, which are all dropped: /dev/zero would be
+    // read forever without a request coming out.
+    if (head.find_first_not_of('\0') == std::string_view::npos) {
+      cannot_detect(path, "the first " + std::to_string(head.size()) + " bytes are all zero");
+    }
     if (plain_size % kOracleRecordBytes != 0) {
       cannot_detect(path, "binary data of " + std::to_string(plain_size) +
                               " bytes is not a whole number of 24-byte oracleGeneral records");
     }
-    return TraceFormat::oracle_general;
+    return {TraceFormat::oracle_general, "the data has control bytes, so it is binary", 1};
   }
-  if (line.find(',') == std::string_view::npos) {
-    return TraceFormat::text;
+  if (line.text.find(',') == std::string_view::npos) {
+    return {TraceFormat::text, "the first line has no comma", line.number};
   }
-  const LineShape shape = shape_of(line);
+  const LineShape shape = shape_of(line.text);
   if (shape.header) {
-    return TraceFormat::csv;
+    return {TraceFormat::csv};
   }
   if (shape.fields == kTwitterFields) {
-    return TraceFormat::twitter;
+    return {TraceFormat::twitter, "the first line has 7 comma-separated fields and no header",
+            line.number};
   }
   cannot_detect(path, "first line has " + std::to_string(shape.fields) +
                           " comma-separated fields and no header");

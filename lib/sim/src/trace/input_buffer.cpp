@@ -31,17 +31,8 @@ LineStatus LineReader::next_slow(std::string_view& line) {
   for (;;) {
     const std::size_t scanned = input_->size();  // known to hold no newline
     if (input_->full()) {
-      // Drop the oversized line piece by piece until its newline shows up.
-      input_->consume(input_->size());
-      while (input_->refill() > 0) {
-        const auto* newline =
-            static_cast<const char*>(std::memchr(input_->data(), '\n', input_->size()));
-        if (newline != nullptr) {
-          input_->consume_to(newline + 1);
-          break;
-        }
-        input_->consume(input_->size());
-      }
+      // Nothing is discarded here: whether to look for the line's end is the caller's choice,
+      // and the input may never have one.
       ++line_number_;
       return LineStatus::too_long;
     }
@@ -64,6 +55,27 @@ LineStatus LineReader::next_slow(std::string_view& line) {
       ++line_number_;
       line = strip_cr(begin, newline);
       return LineStatus::line;
+    }
+  }
+}
+
+bool LineReader::skip_long_line(std::uint64_t limit) {
+  std::uint64_t discarded = 0;  // bytes of the line so far, none of them a newline
+  for (;;) {
+    const auto* newline =
+        static_cast<const char*>(std::memchr(input_->data(), '\n', input_->size()));
+    if (newline != nullptr) {
+      discarded += static_cast<std::uint64_t>(newline - input_->data());
+      input_->consume_to(newline + 1);
+      return discarded <= limit;
+    }
+    discarded += input_->size();
+    input_->consume(input_->size());
+    if (discarded > limit) {
+      return false;
+    }
+    if (input_->refill() == 0) {
+      return true;  // the over-long line was the last one
     }
   }
 }

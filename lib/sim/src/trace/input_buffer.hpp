@@ -3,6 +3,7 @@
 
 #include <cassert>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -12,9 +13,15 @@
 
 namespace purecache::sim::detail {
 
-/// Default buffer: large enough that the per-fill virtual call and memmove vanish in the noise;
-/// also the longest line a text format accepts.
-inline constexpr std::size_t kInputBufferBytes = std::size_t{1} << 20;
+/// The longest line a text format accepts, in bytes before its newline (a CR before the newline
+/// counts).
+inline constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
+/// Default buffer: large enough that the per-fill virtual call and memmove vanish in the noise,
+/// and one byte more than the longest line, so that such a line fits with its newline.
+inline constexpr std::size_t kInputBufferBytes = kMaxLineBytes + 1;
+/// In skip mode, how far the reader looks for the end of an over-long line before it gives up:
+/// input without newlines (a device, binary data read as text) must not be read without bound.
+inline constexpr std::uint64_t kMaxSkippedLineBytes = std::uint64_t{16} << 20;
 
 /// A window [data(), end()) of unconsumed bytes over a ByteSource.
 class InputBuffer {
@@ -59,8 +66,8 @@ class LineReader {
  public:
   explicit LineReader(InputBuffer& input) noexcept : input_(&input) {}
 
-  /// The next line, valid until the next call. too_long: the line did not fit the buffer; it
-  /// has been discarded up to its newline and still counts as a line.
+  /// The next line, valid until the next call. too_long: the line is longer than max_line_bytes();
+  /// it counts as a line, and the caller either gives up or calls skip_long_line().
   LineStatus next(std::string_view& line) {
     const char* begin = input_->data();
     const char* newline = find_byte(begin, input_->end(), '\n');
@@ -86,6 +93,14 @@ class LineReader {
     line = strip_cr(begin, newline);
     return true;
   }
+
+  /// After too_long: discards the rest of that line through its newline and returns true, or
+  /// returns false when no newline comes within `limit` bytes of the line's start (then more than
+  /// `limit` bytes, but at most `limit` plus one buffer, have been read and discarded).
+  [[nodiscard]] bool skip_long_line(std::uint64_t limit);
+
+  /// The longest line next() returns: one byte less than the buffer, which must hold the newline.
+  [[nodiscard]] std::size_t max_line_bytes() const noexcept { return input_->capacity() - 1; }
 
   /// Number of the line last returned (0 before the first).
   [[nodiscard]] std::uint64_t line_number() const noexcept { return line_number_; }

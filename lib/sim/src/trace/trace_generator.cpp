@@ -1,16 +1,25 @@
 #include "purecache/sim/trace/trace_generator.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <unordered_map>
 
 #include "purecache/error.hpp"
-#include "purecache/sim/trace/trace_error.hpp"
+#include "purecache/sim/output/atomic_file.hpp"
 
 namespace purecache::sim {
 
@@ -48,11 +57,103 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
-// Collects output in a string and hands it to the stream in large writes: ostream's
+// Peak bytes per key of ZipfSampler's construction (header: about 36).
+constexpr std::uint64_t kZipfBytesPerKey = 36;
+// Per distinct key of keys_to_next_access's hash map: a 32-byte node and a bucket or two.
+constexpr std::uint64_t kHashedKeyBytes = 48;
+constexpr std::uint64_t kSaturated = std::numeric_limits<std::uint64_t>::max();
+
+std::uint64_t saturating_multiply(std::uint64_t a, std::uint64_t b) noexcept {
+  const Uint128 product = Uint128{a} * b;
+  return product > kSaturated ? kSaturated : static_cast<std::uint64_t>(product);
+}
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
+  return a > kSaturated - b ? kSaturated : a + b;
+}
+
+// "144.0 GiB": enough to see by how much a request misses.
+std::string format_bytes(std::uint64_t bytes) {
+  constexpr std::array<const char*, 7> kUnits{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  auto value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), unit == 0 ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
+  return text;
+}
+
+std::uint64_t limit_of(int resource) noexcept {
+  rlimit limit{};
+  if (::getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return kSaturated;
+  return limit.rlim_cur;
+}
+
+// A number from a one-number file such as cgroup v2's memory.max; nullopt for "max" or absence.
+std::optional<std::uint64_t> read_number(const char* path) {
+  std::ifstream in(path);
+  std::uint64_t value = 0;
+  if (in >> value) return value;
+  return std::nullopt;
+}
+
+// Memory the kernel can give without swapping: MemAvailable, within the process's limits and
+// its cgroup's (a container's MemAvailable is the host's).
+std::uint64_t available_memory() {
+  std::uint64_t available = kSaturated;
+  std::ifstream meminfo("/proc/meminfo");
+  std::string name;
+  std::uint64_t kib = 0;
+  std::string unit;
+  bool found = false;
+  while (meminfo >> name >> kib >> unit) {
+    if (name == "MemAvailable:") {
+      available = saturating_multiply(kib, 1024);
+      found = true;
+      break;
+    }
+  }
+  if (!found) {
+    const long pages = ::sysconf(_SC_AVPHYS_PAGES);
+    const long page_size = ::sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page_size > 0) {
+      available = saturating_multiply(static_cast<std::uint64_t>(pages),
+                                      static_cast<std::uint64_t>(page_size));
+    }
+  }
+  const auto cgroup_max = read_number("/sys/fs/cgroup/memory.max");
+  const auto cgroup_current = read_number("/sys/fs/cgroup/memory.current");
+  if (cgroup_max && cgroup_current) {
+    available =
+        std::min(available, *cgroup_max > *cgroup_current ? *cgroup_max - *cgroup_current : 0);
+  }
+  return std::min({available, limit_of(RLIMIT_AS), limit_of(RLIMIT_DATA)});
+}
+
+std::uint64_t available_disk(const std::filesystem::path& target) {
+  const std::filesystem::path parent = target.parent_path();
+  struct statvfs fs {};
+  if (::statvfs(parent.empty() ? "." : parent.c_str(), &fs) != 0) return kSaturated;
+  return saturating_multiply(fs.f_bavail, fs.f_frsize);
+}
+
+bool stop_requested(const std::atomic<int>* stop_signal) noexcept {
+  return stop_signal != nullptr && stop_signal->load(std::memory_order_relaxed) != 0;
+}
+
+// Collects output in a string and hands it to the sink in large writes: a stream's
 // per-insertion overhead would otherwise dominate a 10M-line trace.
 class ChunkWriter {
  public:
-  explicit ChunkWriter(std::ostream& out) : out_(out) { buffer_.reserve(kFlushAt + 128); }
+  using Sink = std::function<void(std::string_view)>;
+
+  ChunkWriter(Sink sink, const std::atomic<int>* stop_signal)
+      : sink_(std::move(sink)), stop_signal_(stop_signal) {
+    buffer_.reserve(kFlushAt + 128);
+  }
   ChunkWriter(const ChunkWriter&) = delete;
   ChunkWriter& operator=(const ChunkWriter&) = delete;
   ~ChunkWriter() =
@@ -72,39 +173,43 @@ class ChunkWriter {
       buffer_.push_back(static_cast<char>(static_cast<unsigned char>(value >> (8 * i))));
     }
   }
-  void end_record() {
+  // False once a stop is asked for, which is checked only here, once per 64 KiB.
+  [[nodiscard]] bool end_record() {
     if (buffer_.size() >= kFlushAt) {
       flush();
+      return !stop_requested(stop_signal_);
     }
+    return true;
   }
   void flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    sink_(buffer_);
     buffer_.clear();
   }
 
  private:
-  std::ostream& out_;
-  std::string buffer_;  // pending bytes, flushed past kFlushAt
+  Sink sink_;
+  const std::atomic<int>* stop_signal_;  // may be null
+  std::string buffer_;                   // pending bytes, flushed past kFlushAt
 };
 
 constexpr std::uint32_t timestamp_of(std::uint64_t position) noexcept {
   return static_cast<std::uint32_t>(position / kRequestsPerSecond);
 }
 
-void write_text(const GeneratorConfig& config, std::ostream& out) {
+// Each writer returns false when stopped early, having written part of the trace.
+bool write_text(const GeneratorConfig& config, ChunkWriter& writer) {
   TraceGenerator generator(config);
-  ChunkWriter writer(out);
   for (std::uint64_t i = 0; i < config.requests; ++i) {
     writer.number(generator.next_key());
     writer.byte('\n');
-    writer.end_record();
+    if (!writer.end_record()) return false;
   }
   writer.flush();
+  return true;
 }
 
-void write_csv(const GeneratorConfig& config, std::ostream& out) {
+bool write_csv(const GeneratorConfig& config, ChunkWriter& writer) {
   TraceGenerator generator(config);
-  ChunkWriter writer(out);
   writer.text("timestamp,key,size,op\n");
   for (std::uint64_t i = 0; i < config.requests; ++i) {
     const std::uint64_t key = generator.next_key();
@@ -114,9 +219,10 @@ void write_csv(const GeneratorConfig& config, std::ostream& out) {
     writer.byte(',');
     writer.number(synthetic_object_size(key));
     writer.text(",get\n");
-    writer.end_record();
+    if (!writer.end_record()) return false;
   }
   writer.flush();
+  return true;
 }
 
 // Replaces each key in `slots` with the 1-based position of the next request for that key, or
@@ -156,30 +262,45 @@ void keys_to_next_access(const GeneratorConfig& config, std::vector<std::uint64_
   }
 }
 
-void write_oracle_general(const GeneratorConfig& config, std::ostream& out) {
+bool write_oracle_general(const GeneratorConfig& config, ChunkWriter& writer,
+                          const std::atomic<int>* stop_signal) {
   // next_access_vtime looks into the future, so the keys are generated once to compute it
   // backwards, then regenerated (same seed, same keys) while writing: 8 bytes per request
   // instead of 16.
   std::vector<std::uint64_t> slots(config.requests);
   {
     TraceGenerator generator(config);
-    for (auto& slot : slots) {
-      slot = generator.next_key();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (i % kFlushAt == 0 && stop_requested(stop_signal)) return false;
+      slots[i] = generator.next_key();
     }
   }
   keys_to_next_access(config, slots);
 
   TraceGenerator generator(config);
-  ChunkWriter writer(out);
   for (std::uint64_t i = 0; i < config.requests; ++i) {
     const std::uint64_t key = generator.next_key();
     writer.little_endian(timestamp_of(i));
     writer.little_endian(key);
     writer.little_endian(synthetic_object_size(key));
     writer.little_endian(slots[i]);
-    writer.end_record();
+    if (!writer.end_record()) return false;
   }
   writer.flush();
+  return true;
+}
+
+bool write_trace(const GeneratorConfig& config, GeneratorOutput output, ChunkWriter& writer,
+                 const std::atomic<int>* stop_signal) {
+  switch (output) {
+    case GeneratorOutput::text:
+      return write_text(config, writer);
+    case GeneratorOutput::csv:
+      return write_csv(config, writer);
+    case GeneratorOutput::oracle_general:
+      return write_oracle_general(config, writer, stop_signal);
+  }
+  return true;
 }
 
 }  // namespace
@@ -407,33 +528,73 @@ std::uint64_t TraceGenerator::next_key() noexcept {
   return 0;
 }
 
-void generate_trace(const GeneratorConfig& config, GeneratorOutput output, std::ostream& out) {
-  validate(config);
+std::uint64_t generator_memory_bytes(const GeneratorConfig& config,
+                                     GeneratorOutput output) noexcept {
+  std::uint64_t bytes = 0;
+  if (config.kind == GeneratorKind::zipf || config.kind == GeneratorKind::mix) {
+    bytes = saturating_multiply(config.keys, kZipfBytesPerKey);
+  }
+  if (output == GeneratorOutput::oracle_general) {
+    const std::uint64_t n = config.requests;
+    // The same choice of table as keys_to_next_access.
+    const bool flat = config.keys <= saturating_add(saturating_multiply(n, 4), 1024);
+    const std::uint64_t table =
+        flat ? saturating_multiply(config.keys, 8)
+             : saturating_multiply(std::min(n, config.keys), kHashedKeyBytes);
+    bytes = saturating_add(bytes, saturating_add(saturating_multiply(n, 8), table));
+  }
+  return bytes;
+}
+
+std::uint64_t minimum_trace_bytes(const GeneratorConfig& config, GeneratorOutput output) noexcept {
   switch (output) {
     case GeneratorOutput::text:
-      write_text(config, out);
-      return;
+      return saturating_multiply(config.requests, 2);  // "0\n"
     case GeneratorOutput::csv:
-      write_csv(config, out);
-      return;
+      return saturating_add(std::string_view("timestamp,key,size,op\n").size(),
+                            saturating_multiply(config.requests, 13));  // "0,0,1024,get\n"
     case GeneratorOutput::oracle_general:
-      write_oracle_general(config, out);
-      return;
+      return saturating_multiply(config.requests, 24);
+  }
+  return 0;
+}
+
+void check_generator_resources(const GeneratorConfig& config, GeneratorOutput output,
+                               std::uint64_t memory_available, std::uint64_t disk_available) {
+  const std::uint64_t memory = generator_memory_bytes(config, output);
+  if (memory > memory_available) {
+    throw ConfigError("generating this trace needs about " + format_bytes(memory) +
+                      " of memory, but " + format_bytes(memory_available) + " is available");
+  }
+  const std::uint64_t disk = minimum_trace_bytes(config, output);
+  if (disk > disk_available) {
+    throw ConfigError("the trace needs at least " + format_bytes(disk) + " of disk, but " +
+                      format_bytes(disk_available) + " is free there");
   }
 }
 
-void generate_trace(const GeneratorConfig& config, GeneratorOutput output,
-                    const std::filesystem::path& path) {
-  validate(config);  // before the file is created or truncated
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    throw TraceError(path.string(), "cannot open for writing");
-  }
-  generate_trace(config, output, out);
-  out.flush();
-  if (!out) {
-    throw TraceError(path.string(), "write failed");
-  }
+std::uint64_t available_memory_bytes() { return available_memory(); }
+
+void generate_trace(const GeneratorConfig& config, GeneratorOutput output, std::ostream& out) {
+  validate(config);
+  check_generator_resources(config, output, available_memory(), kSaturated);
+  ChunkWriter writer(
+      [&out](std::string_view bytes) {
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      },
+      nullptr);
+  (void)write_trace(config, output, writer, nullptr);
+}
+
+bool generate_trace(const GeneratorConfig& config, GeneratorOutput output,
+                    const std::filesystem::path& path, const std::atomic<int>* stop_signal) {
+  validate(config);  // the target is only replaced at the end, but fail before any work
+  check_generator_resources(config, output, available_memory(), available_disk(path));
+  AtomicFile file(path, "the trace");
+  ChunkWriter writer([&file](std::string_view bytes) { file.write(bytes); }, stop_signal);
+  if (!write_trace(config, output, writer, stop_signal)) return false;  // file removes the rest
+  file.commit();
+  return true;
 }
 
 }  // namespace purecache::sim

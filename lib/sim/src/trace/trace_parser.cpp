@@ -4,6 +4,7 @@
 
 #include "purecache/error.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
+#include "trace/field_parsing.hpp"
 
 namespace purecache::sim::detail {
 
@@ -22,6 +23,9 @@ void TraceParser::fail(std::uint64_t position, std::string reason) const {
 }
 
 void TraceParser::reject(std::uint64_t position, std::string reason) {
+  if (position <= note_up_to_) {
+    reason.append(note_);
+  }
   TraceError error(path_, position, binary_, std::move(reason));
   if (!skip_errors_) {
     throw error;
@@ -37,8 +41,28 @@ void TraceParser::reject_value(std::uint64_t position, std::string_view name,
   reject(position, "invalid " + std::string(name) + " " + purecache::detail::quoted(value));
 }
 
-void TraceParser::reject_long_line(std::uint64_t position) {
-  reject(position, "line longer than " + std::to_string(input_.capacity()) + " bytes");
+void TraceParser::reject_seconds(std::uint64_t position, std::string_view name,
+                                 std::string_view value, std::int64_t max_nanos) {
+  if (!is_decimal_number(value)) {
+    reject_value(position, name, value);
+    return;
+  }
+  std::string fraction = std::to_string(max_nanos % kNanosPerSecond);
+  fraction.insert(0, 9 - fraction.size(), '0');
+  reject(position, std::string(name) + " " + purecache::detail::quoted(value) + " exceeds " +
+                       std::to_string(max_nanos / kNanosPerSecond) + "." + fraction + " seconds");
+}
+
+std::string TraceParser::long_line_reason(const LineReader& lines) {
+  return "line longer than " + std::to_string(lines.max_line_bytes()) + " bytes";
+}
+
+void TraceParser::reject_long_line(LineReader& lines, std::uint64_t position) {
+  reject(position, long_line_reason(lines));
+  if (!lines.skip_long_line(kMaxSkippedLineBytes)) {
+    fail(position,
+         "line longer than " + std::to_string(kMaxSkippedLineBytes) + " bytes, too long to skip");
+  }
 }
 
 void TraceParser::reject_field_count(std::uint64_t position, std::size_t expected,

@@ -8,11 +8,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "purecache/error.hpp"
 #include "purecache/sim/trace/key_interner.hpp"
 #include "purecache/sim/trace/request.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 #include "trace/input_buffer.hpp"
@@ -54,6 +56,14 @@ class TraceParser {
   /// Called by TraceReader::read with each batch's count.
   void count_requests(std::size_t n) noexcept { requests_read_ += n; }
 
+  /// Set when the format was guessed from the content: `note` (" (format detected as ...)") is
+  /// appended to the message of a malformed record at a position <= `up_to`, the part of the
+  /// trace the guess was made from, where a wrong guess shows.
+  void set_detection_note(std::uint64_t up_to, std::string note) {
+    note_up_to_ = up_to;
+    note_ = std::move(note);
+  }
+
  protected:
   /// The batch loop of the line-based formats. `parse_row(line, request, key)` validates one
   /// line, fills `request` except its key and sets `key`; false for a blank or rejected line.
@@ -70,8 +80,15 @@ class TraceParser {
   /// reject() with "invalid NAME 'VALUE'".
   [[gnu::cold, gnu::noinline]] void reject_value(std::uint64_t position, std::string_view name,
                                                  std::string_view value);
-  /// reject() with "line longer than N bytes" (N = the buffer size).
-  [[gnu::cold, gnu::noinline]] void reject_long_line(std::uint64_t position);
+  /// reject() for a field of seconds that did not parse into at most `max_nanos`: "NAME 'VALUE'
+  /// exceeds S seconds" for a number too large, else "invalid NAME 'VALUE'".
+  [[gnu::cold, gnu::noinline]] void reject_seconds(std::uint64_t position, std::string_view name,
+                                                   std::string_view value, std::int64_t max_nanos);
+  /// After LineStatus::too_long at `position`: reject() with "line longer than N bytes", then
+  /// skips the line, or fails when it goes on past kMaxSkippedLineBytes without a newline.
+  [[gnu::cold, gnu::noinline]] void reject_long_line(LineReader& lines, std::uint64_t position);
+  /// "line longer than N bytes" for `lines`' limit.
+  [[nodiscard]] static std::string long_line_reason(const LineReader& lines);
   /// reject() with "expected N fields, got M".
   [[gnu::cold, gnu::noinline]] void reject_field_count(std::uint64_t position, std::size_t expected,
                                                        std::size_t got);
@@ -90,6 +107,8 @@ class TraceParser {
   std::uint64_t requests_read_ = 0;           // returned by read() so far
   std::uint64_t skipped_ = 0;                 // rejected records
   std::vector<std::string> error_locations_;  // at most max_error_locations_
+  std::uint64_t note_up_to_ = 0;              // 0: no detection note
+  std::string note_;                          // appended to early reject() messages
 };
 
 template <class RowParser>
@@ -110,12 +129,22 @@ std::size_t TraceParser::read_rows(LineReader& lines, StringKeyInterner& keys,
     while (filled < out.size()) {
       const std::size_t want = std::min(kGroup, out.size() - filled);
       std::size_t n = 0;
-      while (n < want && lines.next_buffered(line)) {
-        if (parse_row(line, out[filled + n], key)) {
-          const KeyProbe probe = StringKeyInterner::probe(key);
-          keys.prefetch(probe);
-          pending[n++] = Pending{key, probe, lines.line_number()};
+      try {
+        while (n < want && lines.next_buffered(line)) {
+          if (parse_row(line, out[filled + n], key)) {
+            const KeyProbe probe = StringKeyInterner::probe(key);
+            keys.prefetch(probe);
+            pending[n++] = Pending{key, probe, lines.line_number()};
+          }
         }
+      } catch (const TraceError&) {
+        // A malformed row behind rows not interned yet: one of those may pass the key limit,
+        // and the error of the earlier line must be the one reported.
+        for (std::size_t i = 0; i < n; ++i) {
+          at = pending[i].line;
+          out[filled + i].key = keys.intern(pending[i].key, pending[i].probe);
+        }
+        throw;
       }
       for (std::size_t i = 0; i < n; ++i) {
         at = pending[i].line;
@@ -132,7 +161,7 @@ std::size_t TraceParser::read_rows(LineReader& lines, StringKeyInterner& keys,
       }
       at = lines.line_number();
       if (status == LineStatus::too_long) {
-        reject_long_line(at);
+        reject_long_line(lines, at);
       } else if (parse_row(line, out[filled], key)) {
         out[filled++].key = keys.intern(key);
       }

@@ -21,22 +21,29 @@ bool starts_with_bom(const detail::InputBuffer& input) {
   return std::string_view(input.data(), input.size()).starts_with(kUtf8Bom);
 }
 
-std::unique_ptr<detail::TraceParser> make_parser(std::string path, const TraceOptions& options) {
-  detail::InputBuffer input(detail::open_byte_source(path));
+std::unique_ptr<detail::TraceParser> make_parser(std::shared_ptr<detail::SourceState> source,
+                                                 const TraceOptions& options) {
+  std::string path = source->path();
+  const bool regular = source->regular();
+  detail::InputBuffer input(detail::open_byte_source(std::move(source)));
   while (input.size() < detail::kDetectionBytes && input.refill() > 0) {
   }
   if (input.size() == 0) {
     throw TraceError(path, "trace is empty");
   }
-  TraceFormat format = options.format;
-  if (format == TraceFormat::auto_detect) {
+  detail::Detection detection{.format = options.format};
+  if (options.format == TraceFormat::auto_detect) {
     std::string_view head(input.data(), std::min(input.size(), detail::kDetectionBytes));
     if (head.starts_with(kUtf8Bom)) {
       head.remove_prefix(kUtf8Bom.size());
     }
-    const auto& source = input.source();
-    format = detail::detect_format(path, head, source.compressed() ? 0 : source.total_bytes());
+    // Only a regular file's size is known before it is read; the rule must not depend on
+    // whether an earlier reader of the same pipe happened to reach its end.
+    const auto& bytes = input.source();
+    const bool sized = regular && !bytes.compressed();
+    detection = detail::detect_format(path, head, sized ? bytes.total_bytes() : 0);
   }
+  const TraceFormat format = detection.format;
   if (!options.csv_columns.empty() && format != TraceFormat::csv) {
     purecache::detail::throw_config_error("csv columns", "'" + std::string(to_string(format)) + "'",
                                           "need format csv");
@@ -45,26 +52,40 @@ std::unique_ptr<detail::TraceParser> make_parser(std::string path, const TraceOp
   if (format != TraceFormat::oracle_general && starts_with_bom(input)) {
     input.consume(kUtf8Bom.size());
   }
+  std::unique_ptr<detail::TraceParser> parser;
   switch (format) {
     case TraceFormat::text:
-      return detail::make_text_parser(std::move(path), options, std::move(input));
-    case TraceFormat::csv:
-      return detail::make_csv_parser(std::move(path), options, std::move(input));
-    case TraceFormat::oracle_general:
-      return detail::make_oracle_general_parser(std::move(path), options, std::move(input));
-    case TraceFormat::twitter:
-      return detail::make_twitter_parser(std::move(path), options, std::move(input));
-    case TraceFormat::auto_detect:
+      parser = detail::make_text_parser(std::move(path), options, std::move(input));
       break;
+    case TraceFormat::csv:
+      parser = detail::make_csv_parser(std::move(path), options, std::move(input));
+      break;
+    case TraceFormat::oracle_general:
+      parser = detail::make_oracle_general_parser(std::move(path), options, std::move(input));
+      break;
+    case TraceFormat::twitter:
+      parser = detail::make_twitter_parser(std::move(path), options, std::move(input));
+      break;
+    case TraceFormat::auto_detect:
+      assert(false && "detect_format never returns auto_detect");
+      return nullptr;
   }
-  assert(false && "detect_format never returns auto_detect");
-  return nullptr;
+  if (!detection.guess.empty()) {
+    // A wrong guess shows as errors where it was made; say what was guessed, and from what.
+    parser->set_detection_note(detection.evidence_position,
+                               " (format detected as " + std::string(to_string(format)) + ": " +
+                                   detection.guess + "; set the format explicitly)");
+  }
+  return parser;
 }
 
 }  // namespace
 
 TraceReader::TraceReader(std::string path, const TraceOptions& options)
-    : parser_(make_parser(std::move(path), options)) {}
+    : TraceReader(TraceSource(std::move(path)), options) {}
+
+TraceReader::TraceReader(TraceSource source, const TraceOptions& options)
+    : parser_(make_parser(std::move(source.state_), options)) {}
 
 TraceReader TraceReader::open(std::string path, const TraceOptions& options) {
   return TraceReader(std::move(path), options);

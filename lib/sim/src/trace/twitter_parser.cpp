@@ -60,8 +60,8 @@ class TwitterParser final : public TraceParser {
       return false;
     }
     std::int64_t time = 0;
-    if (!parse_seconds(f[0], time)) [[unlikely]] {
-      reject_value(at, "timestamp", f[0]);
+    if (!parse_timestamp(f[0], time)) [[unlikely]] {
+      reject_seconds(at, "timestamp", f[0], kMaxTimestampNanos);
       return false;
     }
     if (f[1].empty()) [[unlikely]] {
@@ -86,7 +86,7 @@ class TwitterParser final : public TraceParser {
     }
     std::int64_t ttl = 0;
     if (!parse_seconds(f[6], ttl)) [[unlikely]] {
-      reject_value(at, "ttl", f[6]);
+      reject_seconds(at, "ttl", f[6], std::numeric_limits<std::int64_t>::max());
       return false;
     }
     const std::uint64_t size = std::uint64_t{key_size} + value_size;

@@ -1,6 +1,7 @@
 #pragma once
 /// Replays a trace through a LockedBackend and counts what happened.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -20,10 +21,13 @@ struct ReplayConfig {
   CoreConfig core{};                   // capacity (bounded kinds) and default ttl (expiring kinds)
   bool demand_fill = true;             // a get that misses is followed by a set of the same key
   std::uint64_t warmup = 0;            // leading requests replayed but not counted
-  Duration synthetic_step{1'000'000};  // clock advance per request when the trace has no time
+  Duration synthetic_step{1'000'000};  // > 0: clock advance per request when the trace has no time
   std::uint32_t lock_sample_every = 16;  // time one lock hold in this many (1 = every hold)
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
   std::function<void(const TraceReader&)> on_batch{};
+  /// Read once per batch: once non-zero (a signal's number, set by a handler), the replay stops
+  /// before the next batch and returns what it counted, complete = false. May be null.
+  const std::atomic<int>* stop_signal = nullptr;
 };
 
 /// Lock-hold times in nanoseconds; percentiles within 0.1% (LatencyHistogram).
@@ -56,6 +60,7 @@ struct ReplayResult {
   LatencySummary lock_hold;     // timed lock holds of the counted part
   std::uint32_t lock_hold_sampled_every = 1;  // one hold in this many was timed
   double wall_seconds = 0;                    // whole replay, reading and warm-up included
+  bool complete = true;  // false: stopped by ReplayConfig::stop_signal before the trace's end
 };
 
 /// Streams `reader` through a LockedBackend of config.policy built with a virtual clock, on

@@ -9,7 +9,8 @@
 namespace purecache::sim {
 
 /// A trace cannot be read or parsed. what() is "FILE:LINE: reason" (text formats, lines from 1)
-/// or "FILE:record N: reason" (binary formats, records from 1).
+/// or "FILE:record N: reason" (binary formats, records from 1), with FILE escaped as by
+/// purecache::detail::escaped so that the message stays one printable line.
 class TraceError : public Error {
  public:
   TraceError(std::string path, std::uint64_t position, bool is_record, std::string reason);
@@ -22,7 +23,7 @@ class TraceError : public Error {
   [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
 
  private:
-  std::string path_;        // as given by the caller
+  std::string path_;        // as given by the caller, unescaped
   std::uint64_t position_;  // 0 = whole file
   std::string reason_;      // message without location
 };

@@ -2,6 +2,7 @@
 /// Deterministic synthetic traces (zipf, uniform, scan, loop, mix) in the formats the readers take.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -137,16 +138,42 @@ class TraceGenerator {
   std::uint64_t fresh_ = 0;                  // mix: scan keys handed out so far
 };
 
+/// Peak bytes of memory generating `config` as `output` takes: 36 per key for zipf and mix
+/// while the alias table is built; for oracle_general also 8 per request, plus 8 per key, or
+/// about 48 per distinct key drawn when keys far outnumber requests.
+[[nodiscard]] std::uint64_t generator_memory_bytes(const GeneratorConfig& config,
+                                                   GeneratorOutput output) noexcept;
+
+/// The fewest bytes the trace can take: 2 per request in text ("0\n"), 13 in csv, 24 in
+/// oracle_general.
+[[nodiscard]] std::uint64_t minimum_trace_bytes(const GeneratorConfig& config,
+                                                GeneratorOutput output) noexcept;
+
+/// Throws ConfigError when generating needs more memory than `memory_available` ("generating
+/// this trace needs about 144.0 GiB of memory, but 21.6 GiB is available") or the trace cannot
+/// fit in `disk_available` bytes ("the trace needs at least 1.8 PiB of disk, but 70.0 GiB is free
+/// there").
+void check_generator_resources(const GeneratorConfig& config, GeneratorOutput output,
+                               std::uint64_t memory_available, std::uint64_t disk_available);
+
+/// Memory this process can still get without swapping: MemAvailable, within its rlimits and its
+/// cgroup's limit. What generate_trace() checks generator_memory_bytes() against.
+[[nodiscard]] std::uint64_t available_memory_bytes();
+
 /// Writes config.requests requests to `out` in `output` format. Throws ConfigError for a bad
-/// config. The stream's error state is left for the caller to check. oracle_general keeps the
-/// key sequence in memory (8 bytes per request) to compute next_access_vtime and generates the
-/// keys twice. Release, 10M zipf requests over 1M keys: ~0.3 s (text), ~0.6 s (csv), ~0.9 s
-/// (oracle_general) of CPU.
+/// config or one that does not fit in memory (check_generator_resources). The stream's error
+/// state is left for the caller to check. oracle_general keeps the key sequence in memory (8
+/// bytes per request) to compute next_access_vtime and generates the keys twice. Release, 10M
+/// zipf requests over 1M keys: ~0.3 s (text), ~0.6 s (csv), ~0.9 s (oracle_general) of CPU.
 void generate_trace(const GeneratorConfig& config, GeneratorOutput output, std::ostream& out);
 
-/// As above, into a file (created or truncated); throws TraceError "PATH: cannot open for
-/// writing" or "PATH: write failed".
-void generate_trace(const GeneratorConfig& config, GeneratorOutput output,
-                    const std::filesystem::path& path);
+/// As above, into a file, replaced only once the whole trace is written (AtomicFile): on any
+/// failure or stop the file keeps its old content, or stays absent. Also throws ConfigError when
+/// the trace cannot fit on the file's disk, and OutputError "PATH: cannot write the trace:
+/// REASON". Returns false, having written nothing, when `stop_signal` became non-zero (checked
+/// every 64 KiB of output).
+bool generate_trace(const GeneratorConfig& config, GeneratorOutput output,
+                    const std::filesystem::path& path,
+                    const std::atomic<int>* stop_signal = nullptr);
 
 }  // namespace purecache::sim

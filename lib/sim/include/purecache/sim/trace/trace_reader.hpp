@@ -1,5 +1,5 @@
 #pragma once
-/// Streaming, batch-oriented trace reader: file (optionally zstd) -> Request batches.
+/// Streaming, batch-oriented trace reader: file, pipe or stdin (optionally zstd) -> Requests.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include "purecache/sim/trace/request.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
+#include "purecache/sim/trace/trace_source.hpp"
 
 namespace purecache::sim {
 
@@ -33,15 +34,18 @@ struct TraceOptions {
 };
 
 /// Reads a trace in batches. Memory is O(distinct keys) (the interner) plus a 1 MiB buffer,
-/// whatever the trace length. Formats, detection and messages: docs/trace-formats.md.
-/// Not thread-safe; one reader per thread.
+/// whatever the trace length (a pipe read more than once: see TraceSource). Formats, detection,
+/// limits and messages: docs/trace-formats.md. Not thread-safe; one reader per thread.
 class TraceReader {
  public:
-  /// Opens `path` and detects compression and (for auto_detect) the format from the first bytes.
-  /// Throws TraceError for whole-file problems ("FILE: cannot open: No such file or directory",
-  /// "FILE: is a directory", "FILE: trace is empty", corrupt zstd, csv header problems) and
-  /// ConfigError for bad options.
+  /// Opens `path` ("-": standard input) and detects compression and (for auto_detect) the format
+  /// from the first bytes. Throws TraceError for whole-file problems ("FILE: cannot open: No such
+  /// file or directory", "FILE: is a directory", "FILE: trace is empty", corrupt zstd, csv header
+  /// problems) and ConfigError for bad options. Same as TraceReader(TraceSource(path), options).
   explicit TraceReader(std::string path, const TraceOptions& options = {});
+  /// Reads `source` from its start; throws as above. Pass the last copy of a source by move:
+  /// then a pipe's bytes are freed as they are parsed instead of kept for another reader.
+  explicit TraceReader(TraceSource source, const TraceOptions& options = {});
   /// Same as the constructor.
   [[nodiscard]] static TraceReader open(std::string path, const TraceOptions& options = {});
 
@@ -72,10 +76,11 @@ class TraceReader {
   [[nodiscard]] std::size_t distinct_keys() const noexcept;
   /// Requests returned by read() so far.
   [[nodiscard]] std::uint64_t requests_read() const noexcept;
-  /// File bytes read so far (compressed bytes for .zst); runs ahead of parsing by up to one
+  /// Input bytes read so far (compressed bytes for .zst); runs ahead of parsing by up to one
   /// buffer. With total_bytes(), drives a progress bar.
   [[nodiscard]] std::uint64_t bytes_consumed() const noexcept;
-  /// File size in bytes (compressed size for .zst); 0 if unknown (not a regular file).
+  /// Input size in bytes (compressed size for .zst). For a pipe or device: 0 until its end has
+  /// been read (by this reader or an earlier one of the same TraceSource), then its length.
   [[nodiscard]] std::uint64_t total_bytes() const noexcept;
   /// Malformed records skipped (skip_errors only).
   [[nodiscard]] std::uint64_t skipped() const noexcept;

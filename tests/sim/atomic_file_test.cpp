@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -226,4 +228,31 @@ TEST_CASE("check_writable names what cannot be written, and creates nothing", "[
   const std::string under_file = folder.file("file/r.json");
   CHECK_THROWS_WITH(purecache::sim::check_writable(under_file, "the report", false),
                     under_file + ": cannot write the report: Not a directory");
+}
+
+// A device or FIFO target is written into, never renamed over: renaming over /dev/full as root
+// turns the device into a regular file. A FIFO shows the same path without endangering a device.
+TEST_CASE("an atomic file writes into a FIFO, which stays a FIFO", "[sim][output]") {
+  TempFolder folder;
+  const std::string fifo = folder.file("out.fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // A non-blocking reader opens at once, so the writer's open does not wait, and a writer that
+  // renamed over the FIFO instead would leave this read empty rather than hang.
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  const std::string report = "{\"complete\":true}\n";
+  {
+    AtomicFile file(fifo, "the report");
+    file.write(report);
+    file.commit();
+  }
+  std::string received(64, '\0');
+  const ssize_t n = ::read(reader, received.data(), received.size());
+  ::close(reader);
+  received.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  CHECK(received == report);
+  struct stat st {};
+  REQUIRE(::stat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  CHECK(folder.names() == std::vector<std::string>{"out.fifo"});
 }

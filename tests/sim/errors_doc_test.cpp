@@ -144,7 +144,7 @@ TEST_CASE("every row of docs/errors.md prints its documented stderr and exit cod
           "[sim][errors][docs][errors-doc]") {
   const std::vector<Row> rows = error_rows();
   CHECK(rows.size() >= 60);
-  const std::regex reference(R"(^see test "([^"]+)"$)");
+  const std::regex reference(R"re(^see test "([^"]+)"$)re");
   std::size_t in_process = 0;
   for (const Row& row : rows) {
     INFO("docs/errors.md:" << row.line << ": " << row.example);

@@ -91,6 +91,13 @@ AtomicFile::AtomicFile(std::filesystem::path target, std::string what)
   struct stat existing {};
   const bool exists = ::stat(destination_.c_str(), &existing) == 0;
   if (exists && S_ISDIR(existing.st_mode)) throw_output_error(target_, what_, EISDIR);
+  if (exists && !S_ISREG(existing.st_mode)) {
+    // A device, FIFO or socket (/dev/full, /dev/stdout on a pipe) cannot be replaced by a
+    // rename without destroying it: write into it directly, as a shell redirection would.
+    fd_ = ::open(destination_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw_output_error(target_, what_, errno);
+    return;
+  }
   const mode_t mode = exists ? (existing.st_mode & 07777) : new_file_mode();
 
   std::string pattern =
@@ -118,6 +125,12 @@ void AtomicFile::write(std::string_view bytes) {
 }
 
 void AtomicFile::commit() {
+  if (temporary_.empty()) {  // writing into a device or FIFO: nothing to sync or rename
+    const int closed = ::close(fd_);
+    fd_ = -1;
+    if (closed != 0) throw_output_error(target_, what_, errno);
+    return;
+  }
   if (::fsync(fd_) != 0) fail(errno);
   const int closed = ::close(fd_);
   fd_ = -1;
@@ -195,7 +208,8 @@ void check_writable(const std::filesystem::path& target, std::string_view what, 
   const bool exists = ::stat(destination.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) throw_output_error(target, what, EISDIR);
   if (exists && ::access(destination.c_str(), W_OK) != 0) throw_output_error(target, what, errno);
-  if (exists && append) return;  // appending needs no new directory entry
+  // Appending, or writing into a device or FIFO, needs no new directory entry.
+  if (exists && (append || !S_ISREG(st.st_mode))) return;
   const std::filesystem::path directory = directory_of(destination);
   if (::stat(directory.c_str(), &st) != 0) throw_output_error(target, what, errno);
   if (!S_ISDIR(st.st_mode)) throw_output_error(target, what, ENOTDIR);

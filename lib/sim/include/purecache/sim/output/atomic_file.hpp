@@ -10,7 +10,9 @@ namespace purecache::sim {
 /// Writes `target` through a temporary file beside it: nothing at `target` changes until
 /// commit() renames the finished, fsynced temporary over it. Destroyed without a commit (an
 /// error, an interruption) it removes the temporary, so the target keeps its old bytes or stays
-/// absent. A symlink target is followed: the file it names is replaced and the link kept.
+/// absent. A symlink target is followed: the file it names is replaced and the link kept. A
+/// target that exists and is not a regular file (a device, a FIFO) is written directly instead,
+/// since renaming over it would destroy it.
 class AtomicFile {
  public:
   /// Creates the temporary ".NAME.XXXXXX" in the target's directory, with the mode of the file

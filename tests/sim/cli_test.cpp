@@ -12,6 +12,7 @@
 #include "purecache-sim/cli.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "support/json_schema.hpp"
+#include "support/sim_run.hpp"
 
 using purecache::kBackendKinds;
 using purecache::sim::run_cli;
@@ -21,18 +22,8 @@ namespace {
 const std::string kData = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/";
 const std::string kGolden = kData + "golden/";
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run sim(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using purecache::test::Run;
+using purecache::test::sim;
 
 nlohmann::json report(const std::vector<std::string>& args) {
   const Run run = sim(args);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "purecache-sim/cli.hpp"
+#include "support/sim_run.hpp"
 #include "trace/trace_test_support.hpp"
 
 namespace {
@@ -21,18 +22,8 @@ const std::string kGolden = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/gol
 const std::string kTruncatedOracle =
     std::string(PURECACHE_SOURCE_DIR) + "/tests/data/trace/oracle_truncated.oracleGeneral.bin";
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run sim(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = purecache::sim::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using purecache::test::Run;
+using purecache::test::sim;
 
 // A bad-input run: exit 2, nothing on stdout, exactly one line on stderr.
 void check_rejected(const std::vector<std::string>& args, const std::string& message) {
@@ -50,7 +41,8 @@ std::vector<std::string> with_trace(std::vector<std::string> args, const std::st
 
 }  // namespace
 
-TEST_CASE("the ttl option is checked in seconds against the range the clock holds", "[sim][errors]") {
+TEST_CASE("the ttl option is checked in seconds against the range the clock holds",
+          "[sim][errors]") {
   const std::string trace = kGolden + "abacbada.txt";
   const auto ttl = [&](const std::string& value) {
     return with_trace({"--policy", "ttl", "--ttl", value}, trace);
@@ -71,8 +63,9 @@ TEST_CASE("the ttl option is checked in seconds against the range the clock hold
   }
 }
 
-TEST_CASE("the rate option is checked in requests per second against a step of 1 ns to 9223372036 s",
-          "[sim][errors]") {
+TEST_CASE(
+    "the rate option is checked in requests per second against a step of 1 ns to 9223372036 s",
+    "[sim][errors]") {
   const std::string trace = kGolden + "abacbada.txt";
   const auto rate = [&](const std::string& value) { return with_trace({"--rate", value}, trace); };
   check_rejected(rate("1e18"), "rate must be at most 1000000000 requests per second, got '1e+18'");

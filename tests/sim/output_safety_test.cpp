@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "purecache-sim/cli.hpp"
+#include "support/sim_run.hpp"
 #include "support/temp_files.hpp"
 
 using purecache::sim::run_cli;
@@ -26,18 +27,8 @@ namespace {
 
 const std::string kGolden = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/golden/";
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run sim(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using purecache::test::Run;
+using purecache::test::sim;
 
 // Fails every write as write(2) does on a full disk, errno included.
 class FullDiskBuffer : public std::streambuf {

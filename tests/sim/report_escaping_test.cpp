@@ -12,6 +12,7 @@
 
 #include "purecache-sim/cli.hpp"
 #include "support/json_schema.hpp"
+#include "support/sim_run.hpp"
 #include "trace/trace_test_support.hpp"
 
 using purecache::sim::run_cli;
@@ -22,18 +23,8 @@ using purecache::test::write_file;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run sim(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using purecache::test::Run;
+using purecache::test::sim;
 
 /// The report of a run that must succeed, parsed, and checked against the documented schema.
 nlohmann::json valid_report(const std::vector<std::string>& args) {

@@ -18,6 +18,7 @@
 
 #include "purecache-sim/cli.hpp"
 #include "support/fifo_writer.hpp"
+#include "support/sim_run.hpp"
 #include "trace/trace_test_support.hpp"
 
 using purecache::sim::run_cli;
@@ -31,18 +32,8 @@ namespace {
 
 const std::string kGolden = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/golden/";
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run sim(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using purecache::test::Run;
+using purecache::test::sim;
 
 nlohmann::json report(const std::vector<std::string>& args) {
   const Run run = sim(args);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "purecache-sim/cli.hpp"
+#include "support/sim_run.hpp"
 #include "trace/trace_test_support.hpp"
 
 namespace {
@@ -19,18 +20,8 @@ namespace {
 using purecache::test::TempDir;
 using purecache::test::write_file;
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run sim(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = purecache::sim::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using purecache::test::Run;
+using purecache::test::sim;
 
 nlohmann::json report(const std::vector<std::string>& args) {
   const Run run = sim(args);

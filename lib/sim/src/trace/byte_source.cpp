@@ -72,32 +72,15 @@ std::uint64_t first_number(const std::string& file) {
   return available;
 }
 
-/// One reader's position in a regular file; pread leaves the shared descriptor's offset alone.
-class RegularSource final : public ByteSource {
+/// One reader's position in the shared bytes of a trace: a regular file (pread leaves the shared
+/// descriptor's offset alone) or a pipe's or device's bytes kept by the shared state.
+class SharedSource final : public ByteSource {
  public:
-  explicit RegularSource(std::shared_ptr<SourceState> state) : state_(std::move(state)) {}
+  explicit SharedSource(std::shared_ptr<SourceState> state) : state_(std::move(state)) {}
 
   std::size_t read(std::span<char> dst) override {
-    const std::size_t n = state_->read_at(offset_, dst, false);
-    offset_ += n;
-    return n;
-  }
-  std::uint64_t bytes_consumed() const noexcept override { return offset_; }
-  std::uint64_t total_bytes() const noexcept override { return state_->size(); }
-  bool compressed() const noexcept override { return false; }
-
- private:
-  std::shared_ptr<SourceState> state_;  // never null
-  std::uint64_t offset_ = 0;            // bytes returned by read()
-};
-
-/// One reader's position in a pipe's or device's bytes, kept by the shared state.
-class StreamSource final : public ByteSource {
- public:
-  explicit StreamSource(std::shared_ptr<SourceState> state) : state_(std::move(state)) {}
-
-  std::size_t read(std::span<char> dst) override {
-    // Only owner: no TraceSource is left to make another reader, and no other reader runs.
+    // A stream's sole owner (no TraceSource left to make another reader, no other reader) lets
+    // the state free what it has read; a regular file ignores this.
     const bool sole = state_.use_count() == 1;
     const std::size_t n = state_->read_at(offset_, dst, sole);
     offset_ += n;
@@ -323,12 +306,7 @@ std::unique_ptr<ByteSource> open_byte_source(std::shared_ptr<SourceState> state)
   const bool zstd = (got == sizeof head && std::memcmp(head, kMagic, sizeof head) == 0) ||
                     has_suffix(state->path(), ".zst");
   std::string path = state->path();
-  std::unique_ptr<ByteSource> raw;
-  if (state->regular()) {
-    raw = std::make_unique<RegularSource>(std::move(state));
-  } else {
-    raw = std::make_unique<StreamSource>(std::move(state));
-  }
+  std::unique_ptr<ByteSource> raw = std::make_unique<SharedSource>(std::move(state));
   if (zstd) {
     return std::make_unique<ZstdSource>(std::move(raw), std::move(path));
   }

@@ -1,0 +1,27 @@
+#pragma once
+// Runs purecache-sim in-process, as the CLI tests do, and keeps what it said.
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "purecache-sim/cli.hpp"
+
+namespace purecache::test {
+
+/// One run of the command line: its exit code and everything it wrote.
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+/// run_cli with neither stream a terminal.
+inline Run sim(const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = purecache::sim::run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace purecache::test

@@ -100,6 +100,13 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
   app.add_option("--trace,-t", config.trace, "Trace to replay (optionally .zst); - reads stdin")
       ->type_name("PATH");
+  app.add_option("--engine,-e", config.engine,
+                 "library: through the public Cache, as an application (lock and memory figures); "
+                 "fast: the bare core, counts only")
+      ->capture_default_str();
+  app.add_option("--key-type", config.key_type,
+                 "Library engine's key type: u64, string, or auto (u64 if the keys are numbers)")
+      ->capture_default_str();
   app.add_option("--capacity,-c", config.capacity,
                  "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
       ->type_name("N|P%")

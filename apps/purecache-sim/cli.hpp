@@ -19,6 +19,8 @@ inline constexpr int kExitSignalBase = 128;   // + N when stopped by signal N: 1
 /// A replay as the command line asked for it, before validation against the trace.
 struct SimConfig {
   std::string policy = "lru";
+  std::string engine = "library";  // library | fast
+  std::string key_type = "auto";   // auto | u64 | string (library engine)
   std::string trace;
   std::string format = "auto";
   std::string capacity = "10%";       // entries, or a percentage of the trace's distinct keys

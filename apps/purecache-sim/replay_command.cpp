@@ -170,6 +170,34 @@ TraceCounts count_distinct_keys(const TraceSource& source, const TraceOptions& o
   return {.distinct_keys = reader.distinct_keys(), .requests = reader.requests_read()};
 }
 
+/// The library engine's key type for --key-type auto: u64 when the keys are numbers. oracleGeneral
+/// ids always are; for other formats the first batch decides (a later key that is not a number
+/// makes run_replay start over with string keys, or fail on input that cannot be read twice).
+ReplayKeyType detect_key_type(const TraceSource& source, const TraceOptions& options) {
+  TraceReader probe(source, options);
+  if (probe.format() == TraceFormat::oracle_general) return ReplayKeyType::u64;
+  std::vector<Request> batch(4096);
+  const std::size_t n = probe.read(batch);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!probe.key_number(batch[i].key)) return ReplayKeyType::string;
+  }
+  return ReplayKeyType::u64;
+}
+
+ReplayKeyType parse_key_type(const SimConfig& config, ReplayEngine engine,
+                             const TraceSource& source, const TraceOptions& options) {
+  if (engine == ReplayEngine::fast) {
+    if (config.key_type != "auto") {
+      throw ConfigError("--key-type is for the library engine; --engine fast uses interned ids");
+    }
+    return ReplayKeyType::interned;
+  }
+  if (config.key_type == "u64") return ReplayKeyType::u64;
+  if (config.key_type == "string") return ReplayKeyType::string;
+  if (config.key_type != "auto") bad_value("key-type", config.key_type, "must be auto, u64 or string");
+  return detect_key_type(source, options);
+}
+
 /// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
 std::string no_requests_reason(const TraceReader& reader) {
   std::string reason = "trace has no requests";
@@ -233,12 +261,17 @@ void write_report(const SimConfig& config, const CliStreams& streams,
 void run_replay(const SimConfig& config, const CliStreams& streams) {
   const BackendKind policy = parse_backend_kind(config.policy);
   const BackendKindInfo& kind = info(policy);
+  const ReplayEngine engine = parse_replay_engine(config.engine);
+  if (engine == ReplayEngine::fast && config.lock_sample) {
+    throw ConfigError("--lock-sample is for the library engine; --engine fast times no lock");
+  }
   const TraceOptions options = trace_options(config);
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
   const Duration step = synthetic_step(config.rate);
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
 
   ReplayConfig replay_config{.policy = policy,
+                             .engine = engine,
                              .demand_fill = !config.no_fill,
                              .warmup = config.warmup,
                              .synthetic_step = step};
@@ -276,25 +309,43 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
     replay_config.core.capacity = static_cast<std::size_t>(*capacity);
   }
 
-  TraceReader reader(std::move(source), options);
-  replay_config.lock_sample_every =
-      config.lock_sample.value_or(default_lock_sample(reader.total_bytes(), reader.format()));
+  replay_config.key_type = parse_key_type(config, engine, source, options);
+  // A regular file costs nothing to keep: the replay may have to start over with string keys.
+  const bool can_restart = source.regular_file() && config.key_type == "auto";
+  const std::optional<TraceSource> restart_source =
+      can_restart ? std::optional<TraceSource>(source) : std::nullopt;
+  std::optional<TraceReader> reader_storage(std::in_place, std::move(source), options);
+  replay_config.lock_sample_every = config.lock_sample.value_or(
+      default_lock_sample(reader_storage->total_bytes(), reader_storage->format()));
   replay_config.stop_signal = streams.stop_signal;
   std::optional<ProgressBar> progress;
-  if (!config.no_progress && streams.err_is_terminal) {
-    progress.emplace(streams.err);
-    replay_config.on_batch = [&](const TraceReader& r) {
-      progress->update(r.bytes_consumed(), r.total_bytes(), r.requests_read());
-    };
-  }
+  const auto replay_with_progress = [&](TraceReader& r) {
+    if (!config.no_progress && streams.err_is_terminal) {
+      progress.emplace(streams.err);
+      replay_config.on_batch = [&](const TraceReader& batch_reader) {
+        progress->update(batch_reader.bytes_consumed(), batch_reader.total_bytes(),
+                         batch_reader.requests_read());
+      };
+    }
+    try {
+      ReplayResult replayed = replay(r, replay_config);
+      if (progress) progress->finish();
+      return replayed;
+    } catch (...) {
+      if (progress) progress->finish();
+      throw;
+    }
+  };
   ReplayResult result;
   try {
-    result = replay(reader, replay_config);
-  } catch (...) {
-    if (progress) progress->finish();
-    throw;
+    result = replay_with_progress(*reader_storage);
+  } catch (const NonNumericKeyError&) {
+    if (!restart_source) throw;
+    replay_config.key_type = ReplayKeyType::string;
+    reader_storage.emplace(*restart_source, options);
+    result = replay_with_progress(*reader_storage);
   }
-  if (progress) progress->finish();
+  TraceReader& reader = *reader_storage;
 
   // A replay stopped before its first request has nothing to report; one stopped later reports
   // what it did, however little.

@@ -1,7 +1,7 @@
 #pragma once
 // A small JSON Schema checker for the keywords docs/report-schema.json uses: type (string or
 // list), enum, required, properties, additionalProperties: false, items, minimum, maximum,
-// exclusiveMinimum. Returns the first violation as "path: problem", or "" when valid.
+// exclusiveMinimum, oneOf. Returns the first violation as "path: problem", or "" when valid.
 
 #include <string>
 
@@ -68,6 +68,20 @@ inline std::string schema_violation(const nlohmann::json& value, const nlohmann:
           schema_violation(member, schema["properties"][name], path + "." + name);
       if (!problem.empty()) return problem;
     }
+  }
+  if (schema.contains("oneOf")) {
+    int matches = 0;
+    std::string problems;
+    for (const auto& alternative : schema["oneOf"]) {
+      const std::string problem = schema_violation(value, alternative, path);
+      if (problem.empty()) {
+        ++matches;
+      } else {
+        problems += (problems.empty() ? "" : "; ") + problem;
+      }
+    }
+    if (matches == 0) return path + ": matches no alternative of oneOf (" + problems + ")";
+    if (matches > 1) return path + ": matches " + std::to_string(matches) + " alternatives of oneOf";
   }
   if (value.is_array() && schema.contains("items")) {
     for (std::size_t i = 0; i < value.size(); ++i) {

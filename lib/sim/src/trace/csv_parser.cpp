@@ -96,6 +96,11 @@ class CsvParser final : public TraceParser {
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
+  std::optional<std::uint64_t> key_number(KeyId id) const noexcept override {
+    return keys_.number(id);
+  }
+  void key_text(KeyId id, std::string& out) const override { out.assign(keys_.key(id)); }
+  std::size_t keys_memory_bytes() const noexcept override { return keys_.memory_bytes(); }
 
  private:
   static bool is_blank(std::string_view line) noexcept {

@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <charconv>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "purecache/sim/trace/key_interner.hpp"
@@ -76,6 +79,15 @@ class OracleGeneralParser final : public TraceParser {
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
+  std::optional<std::uint64_t> key_number(KeyId id) const noexcept override {
+    return keys_.key(id);
+  }
+  void key_text(KeyId id, std::string& out) const override {
+    std::array<char, 20> digits{};  // 2^64 - 1 has 20
+    char* end = std::to_chars(digits.data(), digits.data() + digits.size(), keys_.key(id)).ptr;
+    out.assign(digits.data(), end);
+  }
+  std::size_t keys_memory_bytes() const noexcept override { return keys_.memory_bytes(); }
 
  private:
   IdKeyInterner keys_;         // object ids

@@ -28,6 +28,11 @@ class TextParser final : public TraceParser {
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
+  std::optional<std::uint64_t> key_number(KeyId id) const noexcept override {
+    return keys_.number(id);
+  }
+  void key_text(KeyId id, std::string& out) const override { out.assign(keys_.key(id)); }
+  std::size_t keys_memory_bytes() const noexcept override { return keys_.memory_bytes(); }
 
  private:
   LineReader lines_;        // over input_

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +42,12 @@ class TraceParser {
   /// Fills up to out.size() requests (out non-empty); 0 at end of trace.
   virtual std::size_t read(std::span<Request> out) = 0;
   [[nodiscard]] virtual std::size_t distinct_keys() const noexcept = 0;
+  /// The value of key `id` if it is a number (see TraceReader::key_number).
+  [[nodiscard]] virtual std::optional<std::uint64_t> key_number(KeyId id) const noexcept = 0;
+  /// Replaces `out` with the text of key `id`.
+  virtual void key_text(KeyId id, std::string& out) const = 0;
+  /// Bytes held by the key interner.
+  [[nodiscard]] virtual std::size_t keys_memory_bytes() const noexcept = 0;
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   [[nodiscard]] TraceFormat format() const noexcept { return format_; }

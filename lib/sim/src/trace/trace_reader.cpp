@@ -110,6 +110,13 @@ bool TraceReader::has_sizes() const noexcept { return parser_->fields().sizes; }
 bool TraceReader::has_ttls() const noexcept { return parser_->fields().ttls; }
 bool TraceReader::has_ops() const noexcept { return parser_->fields().ops; }
 std::size_t TraceReader::distinct_keys() const noexcept { return parser_->distinct_keys(); }
+std::optional<std::uint64_t> TraceReader::key_number(KeyId id) const noexcept {
+  return parser_->key_number(id);
+}
+void TraceReader::key_text(KeyId id, std::string& out) const { parser_->key_text(id, out); }
+std::size_t TraceReader::memory_bytes() const noexcept {
+  return parser_->keys_memory_bytes() + parser_->input().capacity();
+}
 std::uint64_t TraceReader::requests_read() const noexcept { return parser_->requests_read(); }
 std::uint64_t TraceReader::bytes_consumed() const noexcept {
   return parser_->input().source().bytes_consumed();

@@ -45,6 +45,11 @@ class TwitterParser final : public TraceParser {
   }
 
   std::size_t distinct_keys() const noexcept override { return keys_.size(); }
+  std::optional<std::uint64_t> key_number(KeyId id) const noexcept override {
+    return keys_.number(id);
+  }
+  void key_text(KeyId id, std::string& out) const override { out.assign(keys_.key(id)); }
+  std::size_t keys_memory_bytes() const noexcept override { return keys_.memory_bytes(); }
 
  private:
   /// Parses one row into `request` (all but the key) and `key`; false if blank or rejected.

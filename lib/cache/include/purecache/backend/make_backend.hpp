@@ -12,13 +12,16 @@ namespace purecache {
 
 /// A heap-allocated LockedBackend of `kind` for keys K and values V. Throws ConfigError if
 /// `config` does not suit the kind (capacity 0 for bounded kinds, ttl <= 0 for expiring ones).
+/// `Policy` swaps the clock, mutex or hold timer (see DefaultBackendPolicy); the simulator passes
+/// a virtual clock and a lock-hold timer.
 template <class K, class V, class Policy = DefaultBackendPolicy>
-[[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(BackendKind kind,
-                                                           const CoreConfig& config,
-                                                           typename Policy::Clock clock = {}) {
+[[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(
+    BackendKind kind, const CoreConfig& config, typename Policy::Clock clock = {},
+    typename Policy::HoldTimer timer = {}) {
   return with_core_type<K, V>(
       kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
-        return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock));
+        return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock),
+                                                             std::move(timer));
       });
 }
 

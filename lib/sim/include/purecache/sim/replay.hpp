@@ -1,28 +1,70 @@
 #pragma once
-/// Replays a trace through a LockedBackend and counts what happened.
+/// Replays a trace through a cache and counts what happened, with one of two engines.
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/core_stats.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/error.hpp"
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::sim {
 
+/// How requests reach the cache (docs/replay-semantics.md, "Engines").
+enum class ReplayEngine {
+  /// Through the public Cache over make_backend, as an application calls it: its lock-hold
+  /// times and backend memory are an application's.
+  library,
+  /// The policy core alone over interned ids, no lock, no coroutine, with prefetching: counts
+  /// only, several times faster. Its memory is the simulator's, and it times no lock.
+  fast,
+};
+
+/// The key type of the replayed cache.
+enum class ReplayKeyType {
+  u64,       // library engine: the trace's numeric keys as std::uint64_t
+  string,    // library engine: the keys' text as std::string
+  interned,  // fast engine: dense 32-bit ids
+};
+
+[[nodiscard]] std::string_view to_string(ReplayEngine engine) noexcept;
+[[nodiscard]] std::string_view to_string(ReplayKeyType key_type) noexcept;
+/// "library" or "fast"; throws ConfigError "engine must be library or fast, got 'x'".
+[[nodiscard]] ReplayEngine parse_replay_engine(std::string_view name);
+
+/// Thrown by a library-engine replay with u64 keys that meets a key which is not a number
+/// (TraceReader::key_number). The replay's counts so far are lost; replay with string keys.
+class NonNumericKeyError : public Error {
+ public:
+  NonNumericKeyError(const std::string& trace, std::uint64_t request, const std::string& key);
+  /// The request (from 1) whose key is not a number.
+  [[nodiscard]] std::uint64_t request() const noexcept { return request_; }
+
+ private:
+  std::uint64_t request_;
+};
+
 /// How to replay. Semantics in docs/replay-semantics.md.
 struct ReplayConfig {
   BackendKind policy = BackendKind::lru;
+  ReplayEngine engine = ReplayEngine::library;
+  /// Library engine: u64 or string (u64 throws NonNumericKeyError at a non-numeric key).
+  /// The fast engine always uses interned ids and ignores this.
+  ReplayKeyType key_type = ReplayKeyType::u64;
   CoreConfig core{};                   // capacity (bounded kinds) and default ttl (expiring kinds)
   bool demand_fill = true;             // a get that misses is followed by a set of the same key
   std::uint64_t warmup = 0;            // leading requests replayed but not counted
   Duration synthetic_step{1'000'000};  // > 0: clock advance per request when the trace has no time
-  std::uint32_t lock_sample_every = 16;  // time one lock hold in this many (1 = every hold)
+  std::uint32_t lock_sample_every = 16;  // library engine: time one lock hold in this many
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
   std::function<void(const TraceReader&)> on_batch{};
   /// Read once per batch: once non-zero (a signal's number, set by a handler), the replay stops
@@ -55,16 +97,23 @@ struct ReplayResult {
   std::uint64_t get_bytes = 0;  // sum of sizes of counted gets
   std::uint64_t hit_bytes = 0;  // sum of sizes of counted hits
   EvictionCounts evictions;     // during the counted part
-  MemoryUsage memory;           // of the backend's core, whole run
-  std::size_t final_size = 0;   // entries held at the end
-  LatencySummary lock_hold;     // timed lock holds of the counted part
+  ReplayEngine engine = ReplayEngine::library;
+  ReplayKeyType key_type = ReplayKeyType::u64;
+  /// Library engine: the backend's own bytes, as BackendStats reports them to an application.
+  /// Fast engine: the bare core's bytes over interned ids (the simulator's, not a backend's).
+  MemoryUsage memory;
+  std::uint64_t reader_bytes = 0;  // the trace reader and the replay's key table, apart
+  std::size_t final_size = 0;      // entries held at the end
+  /// Library engine: timed holds of the backend's lock in the counted part. Fast: none.
+  std::optional<LatencySummary> lock_hold;
   std::uint32_t lock_hold_sampled_every = 1;  // one hold in this many was timed
   double wall_seconds = 0;                    // whole replay, reading and warm-up included
   bool complete = true;  // false: stopped by ReplayConfig::stop_signal before the trace's end
 };
 
-/// Streams `reader` through a LockedBackend of config.policy built with a virtual clock, on
-/// the calling thread, one coroutine for the whole trace. Throws TraceError from the reader.
+/// Streams `reader` through a cache of config.policy with a virtual clock on the calling thread,
+/// by config.engine. Throws TraceError from the reader, NonNumericKeyError (see above) and
+/// ConfigError for a trace past the synthetic clock's end.
 [[nodiscard]] ReplayResult replay(TraceReader& reader, const ReplayConfig& config);
 
 }  // namespace purecache::sim

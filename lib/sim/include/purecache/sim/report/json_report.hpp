@@ -15,7 +15,7 @@
 namespace purecache::sim {
 
 /// Bumped whenever a field is renamed, removed or changes meaning; adding fields does not.
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 /// Everything the report states besides the replay's own counts.
 struct ReportContext {

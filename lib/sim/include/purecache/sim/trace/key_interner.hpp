@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -127,6 +128,12 @@ class StringKeyInterner {
 
   /// The key interned as `id` (id < size()); valid as long as the interner.
   [[nodiscard]] std::string_view key(KeyId id) const noexcept { return entry_key(entries_[id]); }
+  /// The value of the key interned as `id` if it is a canonical decimal number, else nullopt.
+  [[nodiscard]] std::optional<std::uint64_t> number(KeyId id) const noexcept {
+    std::uint64_t value = 0;
+    if (!detail::canonical_decimal(key(id), value)) return std::nullopt;
+    return value;
+  }
   /// Number of distinct keys interned.
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
   /// Bytes held by the table, the id index and the arena.

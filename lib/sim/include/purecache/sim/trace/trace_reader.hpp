@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -74,6 +75,15 @@ class TraceReader {
 
   /// Distinct keys interned so far (ids handed out are < this).
   [[nodiscard]] std::size_t distinct_keys() const noexcept;
+  /// The value of the key interned as `id` (id < distinct_keys()) if the key is a number: every
+  /// oracleGeneral object id; a text, csv or twitter key spelled as a canonical decimal below
+  /// 10^19 (digits only, no leading zero but in "0"). Else nullopt. O(1), or O(key length).
+  [[nodiscard]] std::optional<std::uint64_t> key_number(KeyId id) const noexcept;
+  /// Replaces `out` with the key interned as `id` (id < distinct_keys()) as the trace spells it;
+  /// an oracleGeneral id in decimal. Allocates only when `out` must grow.
+  void key_text(KeyId id, std::string& out) const;
+  /// Bytes the reader holds: its key interner and its input buffer.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
   /// Requests returned by read() so far.
   [[nodiscard]] std::uint64_t requests_read() const noexcept;
   /// Input bytes read so far (compressed bytes for .zst); runs ahead of parsing by up to one

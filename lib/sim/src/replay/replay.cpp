@@ -1,0 +1,86 @@
+#include "purecache/sim/replay.hpp"
+
+#include <cassert>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "purecache/error.hpp"
+#include "replay/replay_steps.hpp"
+
+namespace purecache::sim {
+
+namespace {
+
+/// `ns` as seconds, exactly: "1000000", "0.5", "9223372036.854775807".
+std::string seconds_text(std::int64_t ns) {
+  std::string text = std::to_string(ns / 1'000'000'000);
+  if (const std::int64_t fraction = ns % 1'000'000'000; fraction != 0) {
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, 9 - digits.size(), '0');
+    text.append(".").append(digits.substr(0, digits.find_last_not_of('0') + 1));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(ReplayEngine engine) noexcept {
+  return engine == ReplayEngine::fast ? "fast" : "library";
+}
+
+std::string_view to_string(ReplayKeyType key_type) noexcept {
+  switch (key_type) {
+    case ReplayKeyType::u64:
+      return "u64";
+    case ReplayKeyType::string:
+      return "string";
+    case ReplayKeyType::interned:
+      return "interned";
+  }
+  return "u64";
+}
+
+ReplayEngine parse_replay_engine(std::string_view name) {
+  if (name == "library") return ReplayEngine::library;
+  if (name == "fast") return ReplayEngine::fast;
+  throw ConfigError("engine must be library or fast, got " + purecache::detail::quoted(name));
+}
+
+NonNumericKeyError::NonNumericKeyError(const std::string& trace, std::uint64_t request,
+                                       const std::string& key)
+    : Error(purecache::detail::escaped(trace) + ": request " + std::to_string(request) + ": key " +
+            purecache::detail::quoted(key) +
+            " is not a number below 10^19 (digits only, no leading zero), so the cache cannot "
+            "use u64 keys; use string keys (--key-type string)"),
+      request_(request) {}
+
+namespace detail {
+
+/// Request `index` (from 1) once (index - 1) steps overflow the clock: at its end, where every
+/// entry has expired. Exact when no TTL outlives a step (each entry has expired by the next
+/// request anyway); otherwise the replay stops.
+Timestamp RequestClock::past_end(std::uint64_t index) const {
+  assert(step_ > Duration::zero());
+  if (ttl_may_outlive_step_) {
+    throw ConfigError(
+        "request " + std::to_string(index) + " falls past the synthetic clock's end (" +
+        seconds_text(Timestamp::max().count()) + " seconds at " + seconds_text(step_.count()) +
+        " seconds per request), where counts are exact only if no TTL is longer "
+        "than a step; raise --rate");
+  }
+  return Timestamp::max();
+}
+
+}  // namespace detail
+
+ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
+  const auto started = std::chrono::steady_clock::now();
+  ReplayResult result = config.engine == ReplayEngine::fast ? detail::replay_fast(reader, config)
+                                                             : detail::replay_library(reader, config);
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace purecache::sim

@@ -1,0 +1,110 @@
+#pragma once
+/// What both replay engines do around the cache: batching, request time, purges, warm-up.
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+
+#include "purecache/core/time.hpp"
+#include "purecache/sim/replay.hpp"
+#include "purecache/sim/trace/request.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
+
+namespace purecache::sim::detail {
+
+inline constexpr std::size_t kReplayBatch = 4096;  // requests read per TraceReader::read
+
+/// The time of each request: the trace's, or index * step on the synthetic clock.
+class RequestClock {
+ public:
+  RequestClock(const TraceReader& reader, const ReplayConfig& config) noexcept
+      : trace_time_(reader.has_timestamps()),
+        step_(config.synthetic_step),
+        ttl_may_outlive_step_(reader.has_ttls() || config.core.ttl > config.synthetic_step) {}
+
+  /// The time of `request`, number `index` from 1. On the synthetic clock, past 2^63-1 ns the
+  /// time saturates where that is exact and throws ConfigError where it is not
+  /// (docs/replay-semantics.md, "Time arithmetic").
+  [[nodiscard]] Timestamp at(const Request& request, std::uint64_t index) const {
+    if (trace_time_) return request.time;
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(step_.count(), index - 1, &ns)) [[unlikely]] {
+      return past_end(index);
+    }
+    return Timestamp(ns);
+  }
+
+ private:
+  [[nodiscard]] Timestamp past_end(std::uint64_t index) const;
+
+  bool trace_time_;            // requests carry their own time
+  Duration step_;              // > 0: synthetic clock advance per request
+  bool ttl_may_outlive_step_;  // saturating is exact only if no TTL outlives a step
+};
+
+/// When an unbounded expiring cache purges: once per TTL of trace time, so its memory tracks the
+/// live set (amortised O(1) per request). Bounded or non-expiring caches never purge.
+class PurgeSchedule {
+ public:
+  PurgeSchedule(bool unbounded_expiring, Duration period) noexcept
+      : enabled_(unbounded_expiring), period_(period) {}
+
+  /// True when a purge is due at `now`; the first call only starts the schedule.
+  [[nodiscard]] bool due(Timestamp now) noexcept {
+    if (!enabled_ || now < next_) return false;
+    const bool first = next_ == Timestamp::min();
+    next_ = expiry_time(now, period_);  // saturates: a purge past the clock's end never comes
+    return !first;
+  }
+
+ private:
+  bool enabled_;
+  Duration period_;
+  Timestamp next_ = Timestamp::min();  // min: not started
+};
+
+/// Counts one request's outcome into `r`; the cache operations are the engine's.
+inline void count_request(ReplayResult& r, const Request& request) noexcept {
+  ++r.requests;
+  if (request.op == Op::get) [[likely]] {
+    ++r.gets;
+    r.get_bytes += request.size;
+  } else if (request.op == Op::set) {
+    ++r.sets;
+  } else {
+    ++r.erases;
+  }
+}
+inline void count_get(ReplayResult& r, const Request& request, bool hit, bool fill) noexcept {
+  if (hit) {
+    ++r.hits;
+    r.hit_bytes += request.size;
+  } else {
+    ++r.misses;
+    if (fill) ++r.fills;
+  }
+}
+
+/// At the end of the warm-up: forget what it counted; the cache keeps its contents.
+inline void end_warmup(ReplayResult& r, std::uint64_t warmup) noexcept {
+  r.warmup_requests = warmup;
+  r.requests = r.gets = r.hits = r.misses = r.sets = r.erases = r.fills = 0;
+  r.get_bytes = r.hit_bytes = 0;
+}
+
+/// The request number (from 1) at which the warm-up ends; 0: never.
+[[nodiscard]] inline std::uint64_t warmup_end(const ReplayConfig& config) noexcept {
+  return config.warmup == 0 ? 0 : config.warmup + 1;
+}
+
+/// True when the replay should stop before its next batch.
+[[nodiscard]] inline bool stop_requested(const ReplayConfig& config) noexcept {
+  return config.stop_signal != nullptr &&
+         config.stop_signal->load(std::memory_order_relaxed) != 0;
+}
+
+/// Both engines: the library engine through Cache, the fast one on the bare core.
+[[nodiscard]] ReplayResult replay_library(TraceReader& reader, const ReplayConfig& config);
+[[nodiscard]] ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config);
+
+}  // namespace purecache::sim::detail

@@ -1,33 +1,81 @@
 #!/usr/bin/env bash
-# Reproduces the replay throughput table of docs/performance.md: generates a zipf trace (alpha 0.99, 1,000,000 keys,
-# 10,000,000 requests) as oracleGeneral and as text, then replays it at capacity 100,000 through
-# LRU and LFU, several times each, and prints the median of the whole-process wall time.
-# Usage: scripts/bench-sim.sh [runs=5] [extra purecache-sim options...]
+# Reproduces the replay throughput table of docs/performance.md: generates a zipf trace (alpha 0.99,
+# 1,000,000 keys, 10,000,000 requests) as oracleGeneral and as text, then replays it at capacity
+# 100,000 through LRU and LFU with both engines, RUNS times each, alternating, and prints the
+# median whole-process wall time. Given libCacheSim's cachesim (the binary, or its build
+# directory), runs it on the same traces in the same rounds and prints how many times faster
+# each engine is (> 1: purecache is faster).
+# Usage: scripts/bench-sim.sh [--runs N] [--cachesim PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-5}
-shift || true
+runs=5
+cachesim=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --cachesim) cachesim=$2; shift 2 ;;
+    *) echo "usage: scripts/bench-sim.sh [--runs N] [--cachesim PATH]" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$cachesim" ] && [ -d "$cachesim" ]; then
+  for candidate in "$cachesim/bin/cachesim" "$cachesim/cachesim" "$cachesim/_build/bin/cachesim"; do
+    [ -x "$candidate" ] && { cachesim=$candidate; break; }
+  done
+fi
+if [ -n "$cachesim" ] && [ ! -x "$cachesim" ]; then
+  echo "bench-sim: $cachesim is not an executable cachesim or a build directory holding one" >&2
+  exit 2
+fi
+
 cmake --preset release >/dev/null
 cmake --build --preset release -j2 --target purecache-sim >/dev/null
 sim=build/release/apps/purecache-sim/purecache-sim
 dir=build/bench-traces
 mkdir -p "$dir"
-[ -f "$dir/zipf10m.oracleGeneral.bin" ] || $sim gen zipf --keys 1000000 --requests 10000000 --alpha 0.99 --seed 7 \
-  --format oracle-general -o "$dir/zipf10m.oracleGeneral.bin"
-[ -f "$dir/zipf10m.txt" ] || $sim gen zipf --keys 1000000 --requests 10000000 --alpha 0.99 --seed 7 -o "$dir/zipf10m.txt"
+[ -f "$dir/zipf10m.oracleGeneral.bin" ] || $sim gen zipf --keys 1000000 --requests 10000000 \
+  --alpha 0.99 --seed 7 --format oracle-general -o "$dir/zipf10m.oracleGeneral.bin"
+[ -f "$dir/zipf10m.txt" ] || $sim gen zipf --keys 1000000 --requests 10000000 --alpha 0.99 \
+  --seed 7 -o "$dir/zipf10m.txt"
 
+# Seconds of wall time of the command, its stdout in $dir/last.out.
+wall() {
+  local start end
+  start=$(date +%s.%N)
+  "$@" > "$dir/last.out" 2>/dev/null
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }'
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+field() { grep -o "\"$1\":[0-9.e+-]*" "$dir/last.out" | head -1 | cut -d: -f2; }
+
+printf '%-26s %-4s %-9s %12s %12s %10s %s\n' trace policy engine "median wall" "M req/s" "miss ratio" \
+  "${cachesim:+speed vs cachesim}"
 for trace in zipf10m.oracleGeneral.bin zipf10m.txt; do
+  case $trace in *.bin) lcs_type=oracleGeneral ;; *) lcs_type=txt ;; esac
   for policy in lru lfu; do
-    times=()
+    declare -A times=() ratios=()
     for _ in $(seq "$runs"); do
-      start=$(date +%s.%N)
-      $sim --policy "$policy" --capacity 100000 --trace "$dir/$trace" "$@" > "$dir/last.json"
-      end=$(date +%s.%N)
-      times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')")
+      for engine in library fast; do
+        times[$engine]+=" $(wall "$sim" --policy "$policy" --capacity 100000 --engine "$engine" \
+          --no-progress --trace "$dir/$trace")"
+        ratios[$engine]=$(field miss_ratio)
+      done
+      if [ -n "$cachesim" ]; then
+        times[cachesim]+=" $(wall "$cachesim" "$dir/$trace" "$lcs_type" "$policy" 100000 \
+          --ignore-obj-size 1)"
+        ratios[cachesim]=$(grep -o 'miss ratio [0-9.]*' "$dir/last.out" | tail -1 | cut -d' ' -f3)
+      fi
     done
-    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    misses=$(grep -o '"misses":[0-9]*' "$dir/last.json" | head -1 | cut -d: -f2)
-    awk -v t="$trace" -v p="$policy" -v m="$median" -v x="$misses" \
-      'BEGIN { printf "%-28s %-4s median wall %6.3f s  %6.2f M requests/s  (misses %s)\n", t, p, m, 10 / m, x }'
+    reference=
+    [ -n "$cachesim" ] && reference=$(median ${times[cachesim]})
+    for engine in library fast ${cachesim:+cachesim}; do
+      m=$(median ${times[$engine]})
+      versus=
+      [ -n "$reference" ] && [ "$engine" != cachesim ] &&
+        versus=$(awk -v r="$reference" -v m="$m" 'BEGIN { printf "%.2fx", r / m }')
+      awk -v t="$trace" -v p="$policy" -v e="$engine" -v m="$m" -v r="${ratios[$engine]}" -v v="$versus" \
+        'BEGIN { printf "%-26s %-4s %-9s %10.3f s %12.2f %10.4f %s\n", t, p, e, m, 10 / m, r, v }'
+    done
+    unset times ratios
   done
 done

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -312,8 +313,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   replay_config.key_type = parse_key_type(config, engine, source, options);
   // A regular file costs nothing to keep: the replay may have to start over with string keys.
   const bool can_restart = source.regular_file() && config.key_type == "auto";
-  const std::optional<TraceSource> restart_source =
-      can_restart ? std::optional<TraceSource>(source) : std::nullopt;
+  const std::unique_ptr<const TraceSource> restart_source =
+      can_restart ? std::make_unique<const TraceSource>(source) : nullptr;
   std::optional<TraceReader> reader_storage(std::in_place, std::move(source), options);
   replay_config.lock_sample_every = config.lock_sample.value_or(
       default_lock_sample(reader_storage->total_bytes(), reader_storage->format()));

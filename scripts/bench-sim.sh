@@ -7,7 +7,6 @@
 # each engine is (> 1: purecache is faster).
 # Usage: scripts/bench-sim.sh [--runs N] [--cachesim PATH]
 set -euo pipefail
-cd "$(dirname "$0")/.."
 runs=5
 cachesim=
 while [ $# -gt 0 ]; do
@@ -22,10 +21,12 @@ if [ -n "$cachesim" ] && [ -d "$cachesim" ]; then
     [ -x "$candidate" ] && { cachesim=$candidate; break; }
   done
 fi
-if [ -n "$cachesim" ] && [ ! -x "$cachesim" ]; then
+if [ -n "$cachesim" ] && { [ ! -f "$cachesim" ] || [ ! -x "$cachesim" ]; }; then
   echo "bench-sim: $cachesim is not an executable cachesim or a build directory holding one" >&2
   exit 2
 fi
+[ -n "$cachesim" ] && cachesim=$(realpath "$cachesim")  # before the cd below
+cd "$(dirname "$0")/.."
 
 cmake --preset release >/dev/null
 cmake --build --preset release -j2 --target purecache-sim >/dev/null
@@ -61,7 +62,8 @@ for trace in zipf10m.oracleGeneral.bin zipf10m.txt; do
         ratios[$engine]=$(field miss_ratio)
       done
       if [ -n "$cachesim" ]; then
-        times[cachesim]+=" $(wall "$cachesim" "$dir/$trace" "$lcs_type" "$policy" 100000 \
+        # cachesim writes TRACE.cachesim into its working directory: keep it in $dir.
+        times[cachesim]+=" $(wall env -C "$dir" "$cachesim" "$trace" "$lcs_type" "$policy" 100000 \
           --ignore-obj-size 1)"
         ratios[cachesim]=$(grep -o 'miss ratio [0-9.]*' "$dir/last.out" | tail -1 | cut -d' ' -f3)
       fi

@@ -1,19 +1,67 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "async/async_test_support.hpp"
+#include "purecache/async/frame_allocator.hpp"
 #include "purecache/async/sync_wait.hpp"
 #include "purecache/backend/make_backend.hpp"
 #include "purecache/cache.hpp"
 #include "purecache/error.hpp"
 
 using namespace purecache;
+
+namespace {
+
+// A backend whose get and set first park on a HopQueue, so they finish on whichever thread
+// drains it; a negative key makes get throw once resumed.
+class HoppingBackend final : public IBackend<int, int> {
+ public:
+  explicit HoppingBackend(test::HopQueue& queue) : queue_(queue) {}
+
+  Task<std::optional<int>> get(const int& key) override {
+    co_await queue_.hop();
+    if (key < 0) throw std::runtime_error("backend failure");
+    co_return key;
+  }
+  Task<bool> set(const int& /*key*/, int /*value*/, Duration /*ttl*/) override {
+    co_await queue_.hop();
+    co_return true;
+  }
+  Task<bool> erase(const int& key) override { co_return key >= 0; }
+  Task<void> clear() override { co_return; }
+  Task<std::size_t> purge() override { co_return 0; }
+  Task<std::size_t> size() override { co_return 0; }
+  Task<BackendStats> stats() override { co_return BackendStats{}; }
+
+ private:
+  test::HopQueue& queue_;  // where get and set wait
+};
+
+Task<> get_into(Cache<int, int>& cache, int key, std::optional<int>& out) {
+  out = co_await cache.get(key);
+}
+
+Task<> set_then_get(Cache<std::uint64_t, std::uint64_t>& cache, std::uint64_t first,
+                    std::uint64_t count) {
+  for (std::uint64_t key = first; key < first + count; ++key) {
+    (void)co_await cache.set(key, key);
+    (void)co_await cache.get(key);              // a hit
+    (void)co_await cache.get(key + (1 << 30));  // a miss: never set
+    (void)co_await cache.erase(key);
+  }
+}
+
+}  // namespace
 
 TEST_CASE("the cache counts hits, misses, sets and erases", "[cache]") {
   Cache<std::uint64_t, std::uint64_t> cache(
@@ -151,6 +199,69 @@ TEST_CASE("caches sharing a backend can be used from several threads at once", "
   CHECK(sync_wait(backend->size()) == 2 * kKeys);
   CHECK(users.counters().hits == kKeys);
   CHECK(sessions.counters().hits == kKeys);
+}
+
+TEST_CASE("one cache used from several threads counts every operation exactly", "[cache]") {
+  const int threads = GENERATE(2, 4);
+  constexpr std::uint64_t kPerThread = 20'000;
+  Cache<std::uint64_t, std::uint64_t> cache(
+      make_backend<std::uint64_t, std::uint64_t>(BackendKind::lru, {.capacity = 4 * kPerThread}));
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&cache, t] {
+      sync_wait(set_then_get(cache, static_cast<std::uint64_t>(t) * kPerThread, kPerThread));
+    });
+  }
+  for (std::thread& thread : pool)
+    thread.join();
+  const auto total = static_cast<std::uint64_t>(threads) * kPerThread;
+  const CacheCounters counters = cache.counters();
+  CHECK(counters.hits == total);
+  CHECK(counters.misses == total);
+  CHECK(counters.sets == total);
+  CHECK(counters.erases == total);
+}
+
+TEST_CASE("an operation that finishes on another thread is counted once, when it finishes",
+          "[cache][concurrency]") {
+  test::HopQueue queue;
+  Cache<int, int> cache(
+      std::unique_ptr<IBackend<int, int>>(std::make_unique<HoppingBackend>(queue)));
+  std::atomic<std::size_t> finished{0};
+  std::optional<int> value;
+  test::spawn(get_into(cache, 7, value), finished);
+  CHECK(cache.counters().hits == 0);  // parked in the backend
+
+  std::thread other([&queue] { REQUIRE(queue.run_one()); });
+  other.join();
+  CHECK(finished.load() == 1);
+  CHECK(value == std::optional<int>(7));
+  CHECK(cache.counters().hits == 1);
+  CHECK(cache.counters().misses == 0);
+}
+
+TEST_CASE("a failed operation reaches the caller and is not counted", "[cache]") {
+  test::HopQueue queue;
+  Cache<int, int> cache(
+      std::unique_ptr<IBackend<int, int>>(std::make_unique<HoppingBackend>(queue)));
+  std::thread driver([&queue] {
+    while (!queue.run_one())
+      std::this_thread::yield();
+  });
+  CHECK_THROWS_WITH(sync_wait(cache.get(-1)), "backend failure");
+  driver.join();
+  const CacheCounters counters = cache.counters();
+  CHECK(counters.hits == 0);
+  CHECK(counters.misses == 0);
+}
+
+TEST_CASE("steady-state cache operations allocate no coroutine frames", "[cache][frame]") {
+  Cache<std::uint64_t, std::uint64_t> cache(
+      make_backend<std::uint64_t, std::uint64_t>(BackendKind::lfu, {.capacity = 100}));
+  sync_wait(set_then_get(cache, 0, 10));
+  const std::uint64_t before = detail::frame_allocator_stats().fresh_allocations;
+  sync_wait(set_then_get(cache, 0, 10'000));
+  CHECK(detail::frame_allocator_stats().fresh_allocations == before);
 }
 
 TEST_CASE("the cache rejects a null backend and a namespace on integer keys", "[cache]") {

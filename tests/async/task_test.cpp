@@ -112,6 +112,18 @@ TEST_CASE("tasks are move-only and moving transfers the frame", "[async][task]")
   REQUIRE_FALSE(Task<>{}.valid());
 }
 
+TEST_CASE("awaiting a task consumes it", "[async][task]") {
+  bool consumed = false;
+  auto body = [&]() -> Task<int> {
+    Task<int> task = forty_two();
+    const int value = co_await std::move(task);
+    consumed = !task.valid();  // NOLINT(bugprone-use-after-move): checking the awaited state
+    co_return value;
+  };
+  REQUIRE(sync_wait(body()) == 42);
+  REQUIRE(consumed);
+}
+
 TEST_CASE("a long loop of synchronous awaits runs in constant stack", "[async][task]") {
   // Each child finishes inside the parent's await_suspend, which then returns false. Relying on
   // symmetric transfer alone would nest a million calls at -O0, where GCC 12 emits no tail call.

@@ -1,4 +1,5 @@
-// Costs of the coroutine primitives: uncontended mutexes, awaiting a recycled Task, sync_wait.
+// Costs of the coroutine primitives: mutexes (uncontended and shared by two threads), awaiting a
+// recycled Task, sync_wait.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -48,9 +49,25 @@ void bm_sync_wait_trivial_task(benchmark::State& state) {
   }
 }
 
+Task<> lock_unlock_once(AsyncMutex& mutex) {
+  auto guard = co_await mutex.scoped_lock();
+  benchmark::DoNotOptimize(&guard);
+}
+
+// Every thread locks and unlocks one shared mutex, one sync_wait per lock. A contended waiter is
+// resumed on the unlocking thread, and its own thread sleeps in sync_wait until then, so a
+// long-running coroutine per thread would end up running on one thread.
+void bm_shared_lock_unlock_sync_wait(benchmark::State& state) {
+  static AsyncMutex mutex;
+  for ([[maybe_unused]] auto _ : state)
+    sync_wait(lock_unlock_once(mutex));
+  state.SetItemsProcessed(state.iterations());
+}
+
 }  // namespace
 
 BENCHMARK_TEMPLATE(bm_uncontended_scoped_lock, AsyncMutex);
 BENCHMARK_TEMPLATE(bm_uncontended_scoped_lock, LocalAsyncMutex);
 BENCHMARK(bm_await_trivial_task);
 BENCHMARK(bm_sync_wait_trivial_task);
+BENCHMARK(bm_shared_lock_unlock_sync_wait)->Threads(1)->Threads(2)->UseRealTime();

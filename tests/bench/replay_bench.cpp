@@ -1,5 +1,6 @@
-// Whole replays (reader, interning, coroutine + lock path, lock timing) of a generated zipf
-// trace: requests per second per policy. The 10M-request figure in docs/performance.md comes
+// Whole replays of a generated zipf trace with each engine: requests per second per policy. The
+// library engine's figure includes the reader, the Cache path and lock timing; the fast
+// engine's the reader and the bare core. The 10M-request figures in docs/performance.md come
 // from scripts/bench-sim.sh; this is the quick, in-process version.
 #include <benchmark/benchmark.h>
 
@@ -28,25 +29,31 @@ const std::string& zipf_trace() {
   return path;
 }
 
-void BM_Replay(benchmark::State& state, purecache::BackendKind policy) {
+void BM_Replay(benchmark::State& state, purecache::BackendKind policy,
+               purecache::sim::ReplayEngine engine) {
   const std::string& path = zipf_trace();
   std::uint64_t requests = 0;
   for (auto _ : state) {
     purecache::sim::TraceReader reader(path);
     const auto result = purecache::sim::replay(
-        reader, {.policy = policy, .core = {.capacity = 10'000, .ttl = std::chrono::hours(1)}});
+        reader, {.policy = policy,
+                 .engine = engine,
+                 .core = {.capacity = 10'000, .ttl = std::chrono::hours(1)}});
     requests += result.requests;
     benchmark::DoNotOptimize(result.misses);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(requests));
 }
 
-// One benchmark per registered policy, named by its CLI word.
+// One benchmark per engine and registered policy: BM_Replay/library/lru, BM_Replay/fast/lru, ...
 [[maybe_unused]] const bool kRegistered = [] {
-  for (const auto& row : purecache::kBackendKinds) {
-    benchmark::RegisterBenchmark(("BM_Replay/" + std::string(row.name)).c_str(), BM_Replay,
-                                 row.kind)
-        ->Unit(benchmark::kMillisecond);
+  for (const auto engine : {purecache::sim::ReplayEngine::library, purecache::sim::ReplayEngine::fast}) {
+    for (const auto& row : purecache::kBackendKinds) {
+      const std::string name = "BM_Replay/" + std::string(purecache::sim::to_string(engine)) + "/" +
+                               std::string(row.name);
+      benchmark::RegisterBenchmark(name.c_str(), BM_Replay, row.kind, engine)
+          ->Unit(benchmark::kMillisecond);
+    }
   }
   return true;
 }();

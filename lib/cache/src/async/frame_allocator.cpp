@@ -1,66 +1,27 @@
 #include "purecache/async/frame_allocator.hpp"
 
-#include <array>
 #include <new>
-
-// GCC defines __SANITIZE_ADDRESS__; clang 14 reports ASan only through __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define PURECACHE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PURECACHE_ASAN 1
-#endif
-#endif
-
-#if defined(PURECACHE_ASAN)
-#include <sanitizer/asan_interface.h>
-#define PURECACHE_POISON_FRAME(addr, size) ASAN_POISON_MEMORY_REGION(addr, size)
-#define PURECACHE_UNPOISON_FRAME(addr, size) ASAN_UNPOISON_MEMORY_REGION(addr, size)
-#else
-#define PURECACHE_POISON_FRAME(addr, size) static_cast<void>(0)
-#define PURECACHE_UNPOISON_FRAME(addr, size) static_cast<void>(0)
-#endif
 
 namespace purecache::detail {
 
+constinit thread_local FrameCache tls_frame_cache{};
+
 namespace {
-
-constexpr std::size_t kClassCount = kMaxRecycledFrameSize / kFrameSizeGranule;
-static_assert(kMaxRecycledFrameSize % kFrameSizeGranule == 0);
-
-// A cached frame's first bytes hold the link to the next free frame of its class.
-struct FreeFrame {
-  FreeFrame* next;
-};
-
-// Trivially destructible on purpose: it stays usable while other thread_local destructors
-// (which may destroy coroutines) run at thread exit; the Reaper below empties it.
-struct FrameCache {
-  std::array<FreeFrame*, kClassCount> heads;       // one LIFO list per class; hot frames first
-  std::array<std::uint32_t, kClassCount> lengths;  // <= kMaxCachedFramesPerClass
-  FrameAllocatorStats stats;
-  bool reaper_armed;  // this thread registered the exit hook
-  bool closed;        // the exit hook ran: no more caching on this thread
-};
-
-constinit thread_local FrameCache tls_cache{};
 
 std::size_t class_bytes(std::size_t index) noexcept { return (index + 1) * kFrameSizeGranule; }
 
 void release_cached_frames(FrameCache& cache) noexcept {
-  for (std::size_t index = 0; index < kClassCount; ++index) {
+  for (std::size_t index = 0; index < kFrameClassCount; ++index) {
     FreeFrame* frame = cache.heads[index];
     while (frame != nullptr) {
-      PURECACHE_UNPOISON_FRAME(frame, class_bytes(index));
+      PURECACHE_UNPOISON_MEMORY(frame, class_bytes(index));
       FreeFrame* next = frame->next;
       ::operator delete(frame);
-      ++cache.stats.releases;
+      ++cache.releases;
       frame = next;
     }
     cache.heads[index] = nullptr;
-    cache.lengths[index] = 0;
   }
-  cache.stats.cached_frames = 0;
 }
 
 struct Reaper {
@@ -68,67 +29,58 @@ struct Reaper {
   Reaper(const Reaper&) = delete;
   Reaper& operator=(const Reaper&) = delete;
   ~Reaper() {
-    release_cached_frames(tls_cache);
-    tls_cache.closed = true;
+    tls_frame_cache.open = false;
+    tls_frame_cache.closed = true;
+    release_cached_frames(tls_frame_cache);
   }
 };
 
 // A function-local thread_local is constructed (and its destructor registered) only on the
-// first call per thread, which keeps the TLS init guard off the allocation fast path.
-void arm_reaper(FrameCache& cache) noexcept {
+// first call per thread, which keeps the TLS init guard off the fast paths. A frame allocated on
+// another thread may be freed on a thread that never allocated: frees arm the hook too, or that
+// thread's cache would leak at exit.
+void open_cache(FrameCache& cache) noexcept {
   thread_local Reaper reaper;
   static_cast<void>(reaper);
-  cache.reaper_armed = true;
+  cache.open = true;
 }
 
 }  // namespace
 
-FrameAllocatorStats frame_allocator_stats() noexcept { return tls_cache.stats; }
+FrameAllocatorStats frame_allocator_stats() noexcept {
+  const FrameCache& cache = tls_frame_cache;
+  FrameAllocatorStats stats{.fresh_allocations = cache.fresh_allocations,
+                            .reuses = cache.reuses,
+                            .releases = cache.releases};
+  for (const FreeFrame* head : cache.heads) {
+    if (head != nullptr) stats.cached_frames += head->depth;
+  }
+  return stats;
+}
 
-void* allocate_frame(std::size_t size) {
-  FrameCache& cache = tls_cache;
-  if (size <= kMaxRecycledFrameSize && !cache.closed) {
-    const std::size_t index = (size + kFrameSizeGranule - 1) / kFrameSizeGranule - 1;
-    if (FreeFrame* frame = cache.heads[index]; frame != nullptr) {
-      PURECACHE_UNPOISON_FRAME(frame, class_bytes(index));
-      cache.heads[index] = frame->next;
-      --cache.lengths[index];
-      --cache.stats.cached_frames;
-      ++cache.stats.reuses;
-      return frame;
-    }
-    if (!cache.reaper_armed) arm_reaper(cache);
-    void* frame = ::operator new(class_bytes(index));
-    ++cache.stats.fresh_allocations;
-    return frame;
+void* allocate_frame_slow(std::size_t size) {
+  FrameCache& cache = tls_frame_cache;
+  if (size <= kMaxRecycledFrameSize) {
+    // Rounded up to the class size: the frame may later serve any frame of its class.
+    if (!cache.open && !cache.closed) open_cache(cache);
+    size = class_bytes(frame_class(size));
   }
   void* frame = ::operator new(size);
-  ++cache.stats.fresh_allocations;
+  ++cache.fresh_allocations;
   return frame;
 }
 
-void deallocate_frame(void* frame, std::size_t size) noexcept {
-  FrameCache& cache = tls_cache;
-  if (size <= kMaxRecycledFrameSize) {
-    const std::size_t index = (size + kFrameSizeGranule - 1) / kFrameSizeGranule - 1;
-    if (cache.lengths[index] < kMaxCachedFramesPerClass && !cache.closed) {
-      // A frame allocated on another thread may land on a thread that never allocated:
-      // arm the exit hook here too, or that thread's cache would leak at exit.
-      if (!cache.reaper_armed) arm_reaper(cache);
-      auto* node = static_cast<FreeFrame*>(frame);
-      node->next = cache.heads[index];
-      cache.heads[index] = node;
-      ++cache.lengths[index];
-      ++cache.stats.cached_frames;
-      PURECACHE_POISON_FRAME(reinterpret_cast<char*>(frame) + sizeof(FreeFrame),
-                             class_bytes(index) - sizeof(FreeFrame));
-      return;
-    }
+void deallocate_frame_slow(void* frame, std::size_t size) noexcept {
+  FrameCache& cache = tls_frame_cache;
+  if (size <= kMaxRecycledFrameSize && !cache.open && !cache.closed) {
+    open_cache(cache);
+    deallocate_frame(frame, size);
+    return;
   }
   // Unsized: clang does not declare the sized form without -fsized-deallocation, and our
   // consumers' flags are their own. Every ::operator new result may be freed this way.
   ::operator delete(frame);
-  ++cache.stats.releases;
+  ++cache.releases;
 }
 
 }  // namespace purecache::detail

@@ -27,12 +27,12 @@ void resume_trampolined(ResumeNode& node) noexcept {
     return;
   }
   trampoline.running = true;
-  node.handle_.resume();
+  std::coroutine_handle<>::from_address(node.frame_).resume();
   // A node lives in its coroutine's frame, which may be gone once resumed: unlink it first.
   while (ResumeNode* next = trampoline.head) {
     trampoline.head = next->next_;
     if (trampoline.head == nullptr) trampoline.tail = nullptr;
-    next->handle_.resume();
+    std::coroutine_handle<>::from_address(next->frame_).resume();
   }
   trampoline.running = false;
 }

@@ -38,7 +38,7 @@ class AtomicLockState {
         }
       } else {
         waiter.next_ = old == kLockedNoWaiters ? nullptr : reinterpret_cast<ResumeNode*>(old);
-        // Release: whoever takes the list must see next_ and handle_.
+        // Release: whoever takes the list must see next_ and frame_.
         if (word_.compare_exchange_weak(old, reinterpret_cast<std::uintptr_t>(&waiter),
                                         std::memory_order_release, std::memory_order_relaxed)) {
           return true;
@@ -46,16 +46,18 @@ class AtomicLockState {
       }
     }
   }
-  /// Holder only. Unlocks and returns null if no waiter was pushed; otherwise stays locked and
-  /// returns the pushed waiters, newest first.
-  ResumeNode* release_or_take_pushed() noexcept {
+  /// Holder only. Unlocks if no waiter was pushed (true); otherwise changes nothing (false).
+  bool try_release() noexcept {
     std::uintptr_t expected = kLockedNoWaiters;
-    if (word_.compare_exchange_strong(expected, kUnlocked, std::memory_order_release,
-                                      std::memory_order_relaxed)) {
-      return nullptr;
-    }
-    assert(expected != kUnlocked && "unlock() of an unlocked mutex");
-    return reinterpret_cast<ResumeNode*>(
+    const bool released = word_.compare_exchange_strong(
+        expected, kUnlocked, std::memory_order_release, std::memory_order_relaxed);
+    assert((released || expected != kUnlocked) && "unlock() of an unlocked mutex");
+    return released;
+  }
+  /// Holder only, after try_release failed: stays locked and returns the pushed waiters, newest
+  /// first (there is one at least: only the holder takes them).
+  ResumeNode& take_pushed() noexcept {
+    return *reinterpret_cast<ResumeNode*>(
         word_.exchange(kLockedNoWaiters, std::memory_order_acquire));
   }
   /// A snapshot, for assertions and tests.
@@ -88,14 +90,13 @@ class LocalLockState {
     pushed_ = &waiter;
     return true;
   }
-  ResumeNode* release_or_take_pushed() noexcept {
+  bool try_release() noexcept {
     assert(locked_ && "unlock() of an unlocked mutex");
-    if (pushed_ == nullptr) {
-      locked_ = false;
-      return nullptr;
-    }
-    return std::exchange(pushed_, nullptr);
+    if (pushed_ != nullptr) return false;
+    locked_ = false;
+    return true;
   }
+  ResumeNode& take_pushed() noexcept { return *std::exchange(pushed_, nullptr); }
   [[nodiscard]] bool is_locked() const noexcept { return locked_; }
 
  private:
@@ -132,7 +133,7 @@ class BasicAsyncMutex {
 
     [[nodiscard]] bool await_ready() noexcept { return mutex_.try_lock(); }
     bool await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      handle_ = awaiting;
+      frame_ = awaiting.address();
       return mutex_.state_.acquire_or_push(*this);
     }
     void await_resume() const noexcept {}
@@ -170,29 +171,32 @@ class BasicAsyncMutex {
   /// resuming a hand-off, right after that one finishes). The mutex is not touched after the
   /// hand-off, so the resumed waiter may destroy it.
   void unlock() noexcept {
-    detail::ResumeNode* next = queue_;
-    if (next == nullptr) {
-      detail::ResumeNode* pushed = state_.release_or_take_pushed();
-      if (pushed == nullptr) return;
-      next = oldest_first(pushed);
-    }
-    queue_ = next->next_;
-    detail::resume_trampolined(*next);
+    if (queue_ == nullptr && state_.try_release()) [[likely]]
+      return;
+    hand_over();
   }
 
   /// A snapshot of whether someone owns the lock, for assertions and tests.
   [[nodiscard]] bool is_locked() const noexcept { return state_.is_locked(); }
 
  private:
-  static detail::ResumeNode* oldest_first(detail::ResumeNode* newest_first) noexcept {
+  // Out of line, so that the uncontended unlock() inlines to one compare-and-swap.
+  [[gnu::noinline]] void hand_over() noexcept {
+    detail::ResumeNode& next = queue_ != nullptr ? *queue_ : oldest_first(state_.take_pushed());
+    queue_ = next.next_;
+    detail::resume_trampolined(next);
+  }
+
+  static detail::ResumeNode& oldest_first(detail::ResumeNode& newest) noexcept {
     detail::ResumeNode* reversed = nullptr;
-    while (newest_first != nullptr) {
-      detail::ResumeNode* rest = newest_first->next_;
-      newest_first->next_ = reversed;
-      reversed = newest_first;
-      newest_first = rest;
-    }
-    return reversed;
+    detail::ResumeNode* rest = &newest;
+    do {
+      detail::ResumeNode* const after = rest->next_;
+      rest->next_ = reversed;
+      reversed = rest;
+      rest = after;
+    } while (rest != nullptr);
+    return *reversed;
   }
 
   State state_;                          // lock word plus waiters pushed since the last take

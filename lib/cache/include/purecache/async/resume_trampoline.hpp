@@ -6,10 +6,11 @@
 namespace purecache::detail {
 
 /// A suspended coroutine in an intrusive list. The node lives in the awaiter, inside the
-/// suspended coroutine's frame, so queueing allocates nothing.
+/// suspended coroutine's frame, so queueing allocates nothing. Both fields are set by whoever
+/// queues the node, so an awaiter that never waits writes neither.
 struct ResumeNode {
-  ResumeNode* next_ = nullptr;      // next node of whichever list holds this one
-  std::coroutine_handle<> handle_;  // the coroutine to resume
+  ResumeNode* next_;  // next node of whichever list holds this one
+  void* frame_;       // the coroutine to resume: std::coroutine_handle<>::address()
 };
 
 /// Resumes node.handle_ on the calling thread. If the calling thread is already inside

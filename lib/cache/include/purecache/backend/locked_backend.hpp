@@ -43,20 +43,43 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   explicit LockedBackend(const CoreConfig& config, Clock clock = {}, HoldTimer timer = {})
       : core_(config), clock_(std::move(clock)), timer_(std::move(timer)) {}
 
-  // The IBackend protocol: each Task wraps the frame-less awaitable of the same name below,
-  // so both paths run the same locked code.
-  Task<std::optional<V>> get(const K& key) override { co_return co_await get_op(key); }
-  Task<bool> set(const K& key, V value, Duration ttl) override {
-    co_return co_await set_op(key, std::move(value), ttl);
+  // The IBackend protocol. Each Task locks and runs the same code as the *_op awaitable of the
+  // same name in its own frame (awaiting the awaitable would put its state there too). The lock
+  // awaiter is built only when the lock is busy, which keeps its stores off the common path.
+  Task<std::optional<V>> get(const K& key) override {
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    co_return held([&] { return get_held(key); });
   }
-  Task<bool> erase(const K& key) override { co_return co_await erase_op(key); }
-  Task<void> clear() override { co_await clear_op(); }
-  Task<std::size_t> purge() override { co_return co_await purge_op(); }
+  Task<bool> set(const K& key, V value, Duration ttl) override {
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    co_return held([&] { return set_held(key, std::move(value), ttl); });
+  }
+  Task<bool> erase(const K& key) override {
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    co_return held([&] { return erase_held(key); });
+  }
+  Task<void> clear() override {
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    held([&] { core_.clear(); });
+  }
+  Task<std::size_t> purge() override {
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    co_return held([&] { return purge_held(); });
+  }
   Task<std::size_t> size() override {
-    co_return co_await locked([this] { return core_.size(); });
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    co_return held([&] { return core_.size(); });
   }
   Task<BackendStats> stats() override {
-    co_return co_await locked([this] {
+    if (!mutex_.try_lock()) [[unlikely]]
+      co_await mutex_.lock();
+    co_return held([&] {
       return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory()};
     });
   }
@@ -65,50 +88,77 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   /// concrete type and wants no allocation or virtual call per operation (the simulator).
   /// Lazy and FIFO like the Tasks; `key` must outlive the co_await.
   [[nodiscard]] auto get_op(const K& key) {
-    return timed([this, &key]() -> std::optional<V> {
-      if (const V* value = core_.get(key, now())) return *value;
-      return std::nullopt;
-    });
+    return locked([this, &key] { return get_held(key); });
   }
   [[nodiscard]] auto set_op(const K& key, V value, Duration ttl = kDefaultTTL) {
-    return timed([this, &key, value = std::move(value), ttl]() mutable {
-      return core_.set(key, std::move(value), now(), ttl);
+    return locked([this, &key, value = std::move(value), ttl]() mutable {
+      return set_held(key, std::move(value), ttl);
     });
   }
   [[nodiscard]] auto erase_op(const K& key) {
-    return timed([this, &key] { return core_.erase(key, now()); });
+    return locked([this, &key] { return erase_held(key); });
   }
   [[nodiscard]] auto clear_op() {
-    return timed([this] { core_.clear(); });
+    return locked([this] { core_.clear(); });
   }
   [[nodiscard]] auto purge_op() {
-    if constexpr (ExpiringCore<Core>) {
-      return timed([this]() -> std::size_t { return core_.purge(now()); });
-    } else {
-      return timed([]() -> std::size_t { return 0; });
-    }
+    return locked([this] { return purge_held(); });
   }
 
   /// The core, for single-threaded inspection when no operation can be in flight (tests, reports).
   [[nodiscard]] const Core& core() const noexcept { return core_; }
 
  private:
+  /// Times one hold of mutex_ while it lives.
+  class TimedHold {
+   public:
+    explicit TimedHold(HoldTimer& timer) noexcept : timer_(timer), mark_(timer.start()) {}
+    TimedHold(const TimedHold&) = delete;
+    TimedHold& operator=(const TimedHold&) = delete;
+    ~TimedHold() { timer_.stop(mark_); }
+
+   private:
+    HoldTimer& timer_;
+    decltype(std::declval<HoldTimer&>().start()) mark_;  // from timer_.start()
+  };
+
+  /// Runs op for a Task that just acquired mutex_: timed, then released on the way out,
+  /// exceptions included. A plain function, so that its locals stay out of the coroutine frame.
   template <class Op>
-  [[nodiscard]] detail::LockedOperation<Mutex, Op> locked(Op op) {
-    return detail::LockedOperation<Mutex, Op>(mutex_, std::move(op));
+  decltype(auto) held(Op&& op) {
+    const struct Release {
+      Mutex& mutex;
+      ~Release() { mutex.unlock(); }
+    } release{mutex_};  // declared first, so it runs after the timer stops
+    const TimedHold timed(timer_);
+    return std::forward<Op>(op)();
   }
-  /// Runs op under the lock with the hold timer around it.
+
+  /// The frame-less awaitable running op while holding mutex_ (LockedOperation releases it).
   template <class Op>
-  [[nodiscard]] auto timed(Op op) {
-    return locked([this, op = std::move(op)]() mutable {
-      const auto mark = timer_.start();
-      struct Stop {  // also on exceptions
-        HoldTimer& timer;
-        decltype(mark) started;
-        ~Stop() { timer.stop(started); }
-      } stop{timer_, mark};
+  [[nodiscard]] auto locked(Op op) {
+    auto timed_op = [this, op = std::move(op)]() mutable {
+      const TimedHold timed(timer_);
       return op();
-    });
+    };
+    return detail::LockedOperation<Mutex, decltype(timed_op)>(mutex_, std::move(timed_op));
+  }
+
+  // The operations proper, with mutex_ held.
+  std::optional<V> get_held(const K& key) {
+    if (const V* value = core_.get(key, now())) return *value;
+    return std::nullopt;
+  }
+  bool set_held(const K& key, V value, Duration ttl) {
+    return core_.set(key, std::move(value), now(), ttl);
+  }
+  bool erase_held(const K& key) { return core_.erase(key, now()); }
+  std::size_t purge_held() {
+    if constexpr (ExpiringCore<Core>) {
+      return core_.purge(now());
+    } else {
+      return 0;
+    }
   }
 
   [[nodiscard]] Timestamp now() const noexcept {

@@ -27,12 +27,7 @@ namespace {
 
 const std::string kSource = PURECACHE_SOURCE_DIR;
 
-nlohmann::json report(const std::vector<std::string>& args) {
-  const Run run = sim(args);
-  INFO(run.err);
-  REQUIRE(run.code == 0);
-  return nlohmann::json::parse(run.out);
-}
+using purecache::test::report;
 
 /// The counters both engines must agree on.
 nlohmann::json counts(const nlohmann::json& r) {

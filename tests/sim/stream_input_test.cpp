@@ -35,12 +35,7 @@ const std::string kGolden = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/gol
 using purecache::test::Run;
 using purecache::test::sim;
 
-nlohmann::json report(const std::vector<std::string>& args) {
-  const Run run = sim(args);
-  INFO(run.err);
-  REQUIRE(run.code == 0);
-  return nlohmann::json::parse(run.out);
-}
+using purecache::test::report;
 
 /// What must not depend on where the bytes came from: all but the path, timings and memory.
 nlohmann::json counts(nlohmann::json r) {

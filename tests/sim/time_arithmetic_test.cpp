@@ -23,12 +23,7 @@ using purecache::test::write_file;
 using purecache::test::Run;
 using purecache::test::sim;
 
-nlohmann::json report(const std::vector<std::string>& args) {
-  const Run run = sim(args);
-  INFO(run.err);
-  REQUIRE(run.code == 0);
-  return nlohmann::json::parse(run.out);
-}
+using purecache::test::report;
 
 std::string error_of(const std::vector<std::string>& args) {
   const Run run = sim(args);

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
 #include "purecache-sim/cli.hpp"
 
 namespace purecache::test {
@@ -22,6 +25,14 @@ inline Run sim(const std::vector<std::string>& args) {
   std::ostringstream err;
   const int code = purecache::sim::run_cli(args, out, err);
   return {code, out.str(), err.str()};
+}
+
+/// The report of a run that must succeed; its stderr is shown if it does not.
+inline nlohmann::json report(const std::vector<std::string>& args) {
+  const Run run = sim(args);
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  return nlohmann::json::parse(run.out);
 }
 
 }  // namespace purecache::test

@@ -96,10 +96,35 @@ CLI::Validator whole_number(std::string name, T min) {
       "", name);
 }
 
-void add_replay_options(CLI::App& app, SimConfig& config) {
-  app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
+/// What a trace is and how to replay it: options of the single replay, sweep and curve commands.
+void add_trace_options(CLI::App& app, SimConfig& config) {
   app.add_option("--trace,-t", config.trace, "Trace to replay (optionally .zst); - reads stdin")
       ->type_name("PATH");
+  app.add_option("--format,-f", config.format, "Trace format: " + joined_formats())
+      ->capture_default_str();
+  app.add_option("--csv-columns", config.csv_columns,
+                 "Map csv columns: field=column,... fields: key,timestamp,size,op,ttl");
+  app.add_option("--on-error", config.on_error, "On a malformed record: fail, or skip and count it")
+      ->capture_default_str();
+  app.add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
+      ->transform(whole_number<std::uint64_t>("warmup", 0))
+      ->capture_default_str();
+}
+
+void add_replay_semantics_options(CLI::App& app, SimConfig& config) {
+  app.add_option("--ttl", config.ttl_seconds, ttl_help())->type_name("SECONDS");
+  app.add_flag("--no-fill", config.no_fill, "Do not insert a key after a get misses");
+  app.add_option("--rate", config.rate,
+                 "Requests per second of synthetic time for traces without timestamps (1/" +
+                     std::to_string(kMaxWholeSeconds) + " to " + std::to_string(kMaxRate) + ")")
+      ->capture_default_str();
+  app.add_flag("--no-progress", config.no_progress,
+               "No progress bar (shown only when stderr is a terminal)");
+}
+
+void add_replay_options(CLI::App& app, SimConfig& config) {
+  app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
+  add_trace_options(app, config);
   app.add_option("--engine,-e", config.engine,
                  "library: through the public Cache, as an application (lock and memory figures); "
                  "fast: the bare core, counts only")
@@ -111,31 +136,52 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
                  "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
       ->type_name("N|P%")
       ->capture_default_str();
-  app.add_option("--ttl", config.ttl_seconds, ttl_help())->type_name("SECONDS");
-  app.add_option("--format,-f", config.format, "Trace format: " + joined_formats())
-      ->capture_default_str();
-  app.add_option("--csv-columns", config.csv_columns,
-                 "Map csv columns: field=column,... fields: key,timestamp,size,op,ttl");
-  app.add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
-      ->transform(whole_number<std::uint64_t>("warmup", 0))
-      ->capture_default_str();
+  add_replay_semantics_options(app, config);
   app.add_option("--output,-o", config.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
   app.add_flag("--jsonl", config.jsonl, "Report on one line; with --output, append to FILE");
-  app.add_flag("--no-progress", config.no_progress,
-               "No progress bar (shown only when stderr is a terminal)");
-  app.add_flag("--no-fill", config.no_fill, "Do not insert a key after a get misses");
-  app.add_option("--rate", config.rate,
-                 "Requests per second of synthetic time for traces without timestamps (1/" +
-                     std::to_string(kMaxWholeSeconds) + " to " + std::to_string(kMaxRate) + ")")
-      ->capture_default_str();
   app.add_option("--lock-sample", config.lock_sample,
                  "Time one lock hold in N (1 = every hold; default: by trace size, 1 to 64)")
       ->transform(whole_number<std::uint32_t>("lock-sample", 1))
       ->type_name("N")
       ->capture_default_str();
-  app.add_option("--on-error", config.on_error, "On a malformed record: fail, or skip and count it")
+}
+
+CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Replay every policy x capacity (fast engine); one JSON report per line");
+  add_trace_options(*sweep, config.replay);
+  sweep->add_option("--policies", config.policies, "Bounded policies, comma-separated")
       ->capture_default_str();
+  sweep->add_option("--capacities", config.capacities,
+                    "Capacities, comma-separated: entries (N) or shares of the distinct keys (P%)")
+      ->capture_default_str();
+  sweep->add_option("--jobs,-j", config.jobs, "Worker threads (default: every core)")
+      ->transform(whole_number<unsigned>("jobs", 1));
+  sweep->add_option("--shard", config.shard,
+                    "Run only the I-th of N slices of the run list (merge joins them)")
+      ->type_name("I/N");
+  sweep->add_option("--memory-limit", config.memory_limit,
+                    "Hold the trace in memory up to this size, else stream it (default: half of "
+                    "RAM)")
+      ->type_name("BYTES");
+  sweep->add_option("--sample-rate", config.sample_rate,
+                    "Miniature simulation: keep this share of the keys and scale capacities by it")
+      ->type_name("R");
+  add_replay_semantics_options(*sweep, config.replay);
+  sweep->add_option("--output,-o", config.replay.output, "Write the runs to FILE instead of stdout")
+      ->type_name("FILE");
+  return sweep;
+}
+
+CLI::App* add_merge_command(CLI::App& app, MergeConfig& config) {
+  CLI::App* merge =
+      app.add_subcommand("merge", "Join the shards of one sweep into one JSONL, checked whole");
+  merge->add_option("inputs", config.inputs, "Shard files (JSONL from sweep --shard)")
+      ->required();
+  merge->add_option("--output,-o", config.output, "Write to FILE instead of stdout")
+      ->type_name("FILE");
+  return merge;
 }
 
 void add_gen_command(CLI::App& app, GenConfig& config) {
@@ -190,8 +236,12 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   app.require_subcommand(0, 1);
   SimConfig sim_config;
   GenConfig gen_config;
+  SweepConfig sweep_config;
+  MergeConfig merge_config;
   add_replay_options(app, sim_config);
   add_gen_command(app, gen_config);
+  add_sweep_command(app, sweep_config);
+  add_merge_command(app, merge_config);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -209,6 +259,10 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   try {
     if (app.got_subcommand("gen")) {
       run_gen(gen_config, streams);
+    } else if (app.got_subcommand("sweep")) {
+      run_sweep(sweep_config, streams);
+    } else if (app.got_subcommand("merge")) {
+      run_merge(merge_config, streams);
     } else {
       if (sim_config.trace.empty())
         return report_error(streams, "--trace is required (see --help)");

@@ -36,6 +36,24 @@ struct SimConfig {
   std::optional<std::uint32_t> lock_sample;  // time one lock hold in this many; unset: by size
 };
 
+/// `purecache-sim sweep ...`: every policy x capacity; `replay` holds the shared trace and
+/// replay options (its policy, engine, key type, capacity and lock sampling are not used).
+struct SweepConfig {
+  SimConfig replay;
+  std::string policies = "lru,lfu";
+  std::string capacities = "0.1%,1%,5%,10%";
+  std::optional<unsigned> jobs;  // unset: every core
+  std::string shard;             // "I/N"; empty: the whole list
+  std::string memory_limit;      // empty: half of physical memory
+  std::optional<double> sample_rate;
+};
+
+/// `purecache-sim merge ...`: shards of one sweep into one JSONL.
+struct MergeConfig {
+  std::vector<std::string> inputs;
+  std::string output;  // empty: stdout
+};
+
 /// `purecache-sim gen ...`.
 struct GenConfig {
   std::string kind;

@@ -13,4 +13,12 @@ void run_replay(const SimConfig& config, const CliStreams& streams);
 /// when the file cannot be written, purecache::Error for bad input.
 void run_gen(const GenConfig& config, const CliStreams& streams);
 
+/// Runs every policy x capacity of a sweep (or its shard) and writes one JSON line per run, a
+/// summary on streams.err. Throws OutputError or purecache::Error as run_replay.
+void run_sweep(const SweepConfig& config, const CliStreams& streams);
+
+/// Checks that JSONL files are the shards of one sweep, whole and without repeats, and writes
+/// them as one. Throws ConfigError for inputs that do not fit together, OutputError as above.
+void run_merge(const MergeConfig& config, const CliStreams& streams);
+
 }  // namespace purecache::sim

@@ -18,6 +18,7 @@
 #include "lock_sampling.hpp"
 #include "option_limits.hpp"
 #include "progress_bar.hpp"
+#include "replay_options.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
@@ -31,90 +32,6 @@
 namespace purecache::sim {
 
 namespace {
-
-/// "N" entries or "P%" of the distinct keys.
-struct CapacitySpec {
-  std::uint64_t entries = 0;  // when !percent
-  double percent = 0;         // when percent
-  bool is_percent = false;
-};
-
-[[noreturn]] void bad_value(std::string_view option, std::string_view value,
-                            std::string_view requirement) {
-  purecache::detail::throw_config_error(option, purecache::detail::quoted(value), requirement);
-}
-
-CapacitySpec parse_capacity(std::string_view text) {
-  constexpr std::string_view kRequirement =
-      "must be a positive number of entries or a percentage like 10%";
-  CapacitySpec spec;
-  const bool is_percent = !text.empty() && text.back() == '%';
-  const std::string_view number = is_percent ? text.substr(0, text.size() - 1) : text;
-  const char* end = number.data() + number.size();
-  if (is_percent) {
-    const auto [ptr, ec] = std::from_chars(number.data(), end, spec.percent);
-    if (ec != std::errc{} || ptr != end || !(spec.percent > 0) || spec.percent > 100) {
-      bad_value("capacity", text, "percentage must be in (0, 100]");
-    }
-    spec.is_percent = true;
-  } else {
-    const auto [ptr, ec] = std::from_chars(number.data(), end, spec.entries);
-    if (ec != std::errc{} || ptr != end || number.empty())
-      bad_value("capacity", text, kRequirement);
-    if (spec.entries == 0) bad_value("capacity", text, "must be >= 1");
-  }
-  return spec;
-}
-
-std::vector<std::pair<std::string, std::string>> parse_csv_columns(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> columns;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    const std::size_t equals = item.find('=');
-    if (equals == std::string_view::npos || equals == 0 || equals + 1 == item.size()) {
-      bad_value("csv-columns", item, "entries must be field=column");
-    }
-    columns.emplace_back(std::string(item.substr(0, equals)), std::string(item.substr(equals + 1)));
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-  }
-  return columns;
-}
-
-// The shortest text that reads back as `value`: what the user typed, in a canonical spelling.
-std::string shortest(double value) {
-  std::array<char, 32> text{};
-  char* end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
-  return std::string(text.data(), end);
-}
-
-/// --ttl in nanoseconds, rounded. Checked in seconds: 1 ns is the clock's resolution and
-/// kMaxWholeSeconds the most it holds, so nothing rounds to 0 or overflows.
-Duration ttl_duration(double seconds) {
-  if (!(seconds >= kMinTTLSeconds)) {
-    bad_value("ttl", shortest(seconds), "must be at least 0.000000001 seconds");
-  }
-  if (!(seconds <= static_cast<double>(kMaxWholeSeconds))) {
-    bad_value("ttl", shortest(seconds),
-              "must be at most " + std::to_string(kMaxWholeSeconds) + " seconds");
-  }
-  return Duration{std::llround(seconds * 1e9)};
-}
-
-/// The synthetic clock's step, 1e9 / rate nanoseconds rounded, from 1 ns to kMaxWholeSeconds:
-/// a faster rate would put requests at one time, a slower one overflow the step itself.
-Duration synthetic_step(double rate) {
-  if (!(rate > 0)) bad_value("rate", shortest(rate), "must be > 0");
-  if (!(rate <= static_cast<double>(kMaxRate))) {
-    bad_value("rate", shortest(rate),
-              "must be at most " + std::to_string(kMaxRate) + " requests per second");
-  }
-  if (rate < 1.0 / static_cast<double>(kMaxWholeSeconds)) {
-    bad_value("rate", shortest(rate),
-              "must be at least one request per " + std::to_string(kMaxWholeSeconds) + " seconds");
-  }
-  return Duration{std::llround(1e9 / rate)};
-}
 
 /// The one warm-up check, made as soon as the request count is known; the same words each time.
 void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
@@ -136,17 +53,6 @@ void check_warmup_before_reading(const SimConfig& config, const TraceSource& sou
   if (probe.format() == TraceFormat::oracle_general && !probe.compressed() && records > 0) {
     check_warmup(config.warmup, records);
   }
-}
-
-TraceOptions trace_options(const SimConfig& config) {
-  TraceOptions options{.format = parse_trace_format(config.format),
-                       .csv_columns = parse_csv_columns(config.csv_columns)};
-  if (config.on_error == "skip") {
-    options.skip_errors = true;
-  } else if (config.on_error != "fail") {
-    bad_value("on-error", config.on_error, "must be fail or skip");
-  }
-  return options;
 }
 
 bool stop_requested(const CliStreams& streams) {
@@ -218,21 +124,6 @@ std::string no_requests_reason(const TraceReader& reader) {
   return reason;
 }
 
-/// Refuses an --output that names the trace, through a symlink or a hard link too, or that is
-/// the file redirected to stdin for `--trace -`: the report would destroy the trace it describes.
-/// An output that does not exist yet cannot be the trace.
-void check_output_is_not_trace(const SimConfig& config) {
-  struct stat trace {};
-  struct stat output {};
-  const int traced =
-      config.trace == "-" ? ::fstat(STDIN_FILENO, &trace) : ::stat(config.trace.c_str(), &trace);
-  if (traced != 0 || ::stat(config.output.c_str(), &output) != 0) return;
-  if (trace.st_dev == output.st_dev && trace.st_ino == output.st_ino) {
-    throw ConfigError("--output " + config.output + " is the trace " + config.trace +
-                      ": the report would overwrite it");
-  }
-}
-
 void write_report(const SimConfig& config, const CliStreams& streams,
                   const nlohmann::ordered_json& report) {
   if (config.output.empty()) {
@@ -285,7 +176,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   }
 
   if (!config.output.empty()) {
-    check_output_is_not_trace(config);
+    check_output_is_not_trace(config.output, config.trace);
     // Fail before a long replay, not after, if the report cannot be written; but create
     // nothing: a run that ends without a report must leave no file behind.
     check_writable(config.output, "the report", config.jsonl);
@@ -302,8 +193,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       if (counts.requests > 0 && !stop_requested(streams)) {
         check_warmup(config.warmup, counts.requests);
       }
-      const auto share = static_cast<double>(counts.distinct_keys) * capacity_spec.percent / 100.0;
-      capacity = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(share + 1e-9)));
+      capacity = capacity_spec.resolve(counts.distinct_keys);
     } else {
       capacity = capacity_spec.entries;
     }

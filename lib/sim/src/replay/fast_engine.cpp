@@ -2,12 +2,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <type_traits>
 
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/sim/dense_id_hash.hpp"
+#include "replay/fast_run.hpp"
 #include "replay/replay_steps.hpp"
 
 namespace purecache::sim::detail {
@@ -18,78 +20,129 @@ using ReplayValue = std::uint32_t;  // the object size: all a simulated cache ne
 
 // Requests ahead to prefetch: far enough that the lines arrive although parsing a batch evicts
 // the core's lines (docs/performance.md).
-constexpr std::size_t kPrefetchDistance = 16;
+constexpr std::size_t kPrefetchDistance = kFastReadAhead;
+static_assert(LoadedTrace::kReadAhead >= kFastReadAhead, "a loaded trace pads for the prefetch");
 
 template <class Core>
-void replay_core(Core& core, TraceReader& reader, const ReplayConfig& config, ReplayResult& r) {
-  // kPrefetchDistance spare requests past the batch, so the hints below need no bounds check:
-  // what they read there is a key of an earlier batch (or 0), valid and harmless to prefetch.
-  std::array<Request, kReplayBatch + kPrefetchDistance> batch{};
-  const RequestClock clock(reader, config);
-  PurgeSchedule purges(ExpiringCore<Core> && config.core.capacity == 0, config.core.ttl);
-  const std::uint64_t reset_at = warmup_end(config);
-  std::uint64_t index = 0;
-  EvictionCounts evictions_before{};
+class FastRunOf final : public FastRun {
+ public:
+  FastRunOf(const ReplayConfig& config, TraceTraits traits)
+      : config_(config),
+        core_(config.core),
+        clock_(traits.timestamps, traits.ttls, config),
+        purges_(ExpiringCore<Core> && config.core.capacity == 0, config.core.ttl),
+        reset_at_(warmup_end(config)) {
+    result_.engine = ReplayEngine::fast;
+    result_.key_type = ReplayKeyType::interned;
+  }
 
-  for (;;) {
-    if (stop_requested(config)) [[unlikely]] {
-      r.complete = false;
-      break;
-    }
-    const std::size_t n = reader.read(std::span(batch).first(kReplayBatch));
-    if (n == 0) break;
-    for (std::size_t i = 0; i < n; ++i) {
+  void consume(std::span<const Request> requests) override {
+    const Request* batch = requests.data();
+    ReplayResult& r = result_;
+    std::uint64_t index = index_;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
       const Request& request = batch[i];
       // The replay knows its future: start loading the index slot of a request 16 ahead, then
       // (slot now cached) the entry of the one 8 ahead, so cache misses overlap the work between.
-      core.prefetch_slot(batch[i + kPrefetchDistance].key);
-      core.prefetch_entry(batch[i + kPrefetchDistance / 2].key);
-      if (++index == reset_at) [[unlikely]] {
-        end_warmup(r, config.warmup);
-        evictions_before = core.evictions();
+      core_.prefetch_slot(batch[i + kPrefetchDistance].key);
+      core_.prefetch_entry(batch[i + kPrefetchDistance / 2].key);
+      if (++index == reset_at_) [[unlikely]] {
+        end_warmup(r, config_.warmup);
+        evictions_before_ = core_.evictions();
       }
       Timestamp now{};
       if constexpr (Core::kUsesTime) {
-        now = clock.at(request, index);
+        now = clock_.at(request, index);
         if constexpr (ExpiringCore<Core>) {
-          if (purges.due(now)) (void)core.purge(now);
+          if (purges_.due(now)) (void)core_.purge(now);
         }
       }
       count_request(r, request);
       const auto key = static_cast<KeyId>(request.key);
       if (request.op == Op::get) [[likely]] {
-        const bool hit = core.get(key, now) != nullptr;
-        count_get(r, request, hit, config.demand_fill);
-        if (!hit && config.demand_fill) (void)core.set(key, request.size, now, request.ttl);
+        const bool hit = core_.get(key, now) != nullptr;
+        count_get(r, request, hit, config_.demand_fill);
+        if (!hit && config_.demand_fill) (void)core_.set(key, request.size, now, request.ttl);
       } else if (request.op == Op::set) {
-        (void)core.set(key, request.size, now, request.ttl);
+        (void)core_.set(key, request.size, now, request.ttl);
       } else {
-        (void)core.erase(key, now);
+        (void)core_.erase(key, now);
       }
     }
-    if (config.on_batch) config.on_batch(reader);
+    index_ = index;
   }
-  if (config.warmup != 0 && index <= config.warmup) r.warmup_requests = index;
-  const EvictionCounts total = core.evictions();
-  r.evictions = {total.capacity - evictions_before.capacity,
-                 total.expired - evictions_before.expired};
-}
+
+  ReplayResult finish(bool complete) override {
+    ReplayResult r = result_;
+    if (config_.warmup != 0 && index_ <= config_.warmup) r.warmup_requests = index_;
+    const EvictionCounts total = core_.evictions();
+    r.evictions = {total.capacity - evictions_before_.capacity,
+                   total.expired - evictions_before_.expired};
+    r.memory = core_.memory();
+    r.final_size = core_.size();
+    r.complete = complete;
+    return r;
+  }
+
+ private:
+  const ReplayConfig& config_;
+  Core core_;
+  RequestClock clock_;
+  PurgeSchedule purges_;
+  std::uint64_t reset_at_;
+  std::uint64_t index_ = 0;  // requests consumed
+  EvictionCounts evictions_before_{};
+  ReplayResult result_;
+};
 
 }  // namespace
 
-ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
-  ReplayResult result;
-  result.engine = ReplayEngine::fast;
-  result.key_type = ReplayKeyType::interned;
+std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits traits) {
   // Trace keys arrive interned as 0, 1, 2, ...: the cores index them by array, not by hash.
-  with_core_type<KeyId, ReplayValue, DenseIdHash>(
-      config.policy, [&]<class Core>(std::type_identity<Core>) {
-        Core core(config.core);
-        replay_core(core, reader, config, result);
-        result.memory = core.memory();
-        result.final_size = core.size();
+  return with_core_type<KeyId, ReplayValue, DenseIdHash>(
+      config.policy, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<FastRun> {
+        return std::make_unique<FastRunOf<Core>>(config, traits);
       });
+}
+
+ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
+  // kFastReadAhead spare requests past the batch for the prefetch hints: what they hold is a
+  // key of an earlier batch (or 0), valid and harmless to prefetch.
+  std::array<Request, kReplayBatch + kFastReadAhead> batch{};
+  const auto run =
+      make_fast_run(config, {.timestamps = reader.has_timestamps(), .ttls = reader.has_ttls()});
+  bool complete = true;
+  for (;;) {
+    if (stop_requested(config)) [[unlikely]] {
+      complete = false;
+      break;
+    }
+    const std::size_t n = reader.read(std::span(batch).first(kReplayBatch));
+    if (n == 0) break;
+    run->consume(std::span(batch).first(n));
+    if (config.on_batch) config.on_batch(reader);
+  }
+  ReplayResult result = run->finish(complete);
   result.reader_bytes = reader.memory_bytes();
+  return result;
+}
+
+ReplayResult replay_fast(const LoadedTrace& trace, const ReplayConfig& config) {
+  const TraceFacts& facts = trace.facts();
+  const auto run =
+      make_fast_run(config, {.timestamps = facts.has_timestamps, .ttls = facts.has_ttls});
+  const std::span<const Request> requests = trace.requests();
+  bool complete = trace.complete();
+  for (std::size_t at = 0; at < requests.size(); at += kReplayBatch) {
+    if (stop_requested(config)) [[unlikely]] {
+      complete = false;
+      break;
+    }
+    // The trace's own next requests, or its kReadAhead zero requests, follow each batch.
+    run->consume(requests.subspan(at, std::min(kReplayBatch, requests.size() - at)));
+  }
+  ReplayResult result = run->finish(complete);
+  result.reader_bytes = trace.memory_bytes();
   return result;
 }
 

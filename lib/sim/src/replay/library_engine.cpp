@@ -102,7 +102,7 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
                           ReplayResult& r) {
   std::vector<Request> batch(kReplayBatch);
   ApplicationKeys<K> keys(reader);
-  const RequestClock request_clock(reader, config);
+  const RequestClock request_clock(reader.has_timestamps(), reader.has_ttls(), config);
   const bool uses_time = info(config.policy).expiring;
   PurgeSchedule purges(uses_time && config.core.capacity == 0, config.core.ttl);
   const std::uint64_t reset_at = warmup_end(config);

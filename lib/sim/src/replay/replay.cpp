@@ -83,4 +83,15 @@ ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
   return result;
 }
 
+ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config) {
+  if (config.engine != ReplayEngine::fast) {
+    throw ConfigError("a trace loaded into memory is replayed by the fast engine only");
+  }
+  const auto started = std::chrono::steady_clock::now();
+  ReplayResult result = detail::replay_fast(trace, config);
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
 }  // namespace purecache::sim

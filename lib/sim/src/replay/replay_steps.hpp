@@ -7,6 +7,7 @@
 
 #include "purecache/core/time.hpp"
 #include "purecache/sim/replay.hpp"
+#include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/request.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
@@ -17,10 +18,11 @@ inline constexpr std::size_t kReplayBatch = 4096;  // requests read per TraceRea
 /// The time of each request: the trace's, or index * step on the synthetic clock.
 class RequestClock {
  public:
-  RequestClock(const TraceReader& reader, const ReplayConfig& config) noexcept
-      : trace_time_(reader.has_timestamps()),
+  /// `timestamps`, `ttls`: whether the trace's requests carry their own times and TTLs.
+  RequestClock(bool timestamps, bool ttls, const ReplayConfig& config) noexcept
+      : trace_time_(timestamps),
         step_(config.synthetic_step),
-        ttl_may_outlive_step_(reader.has_ttls() || config.core.ttl > config.synthetic_step) {}
+        ttl_may_outlive_step_(ttls || config.core.ttl > config.synthetic_step) {}
 
   /// The time of `request`, number `index` from 1. On the synthetic clock, past 2^63-1 ns the
   /// time saturates where that is exact and throws ConfigError where it is not
@@ -106,5 +108,6 @@ inline void end_warmup(ReplayResult& r, std::uint64_t warmup) noexcept {
 /// Both engines: the library engine through Cache, the fast one on the bare core.
 [[nodiscard]] ReplayResult replay_library(TraceReader& reader, const ReplayConfig& config);
 [[nodiscard]] ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config);
+[[nodiscard]] ReplayResult replay_fast(const LoadedTrace& trace, const ReplayConfig& config);
 
 }  // namespace purecache::sim::detail

@@ -15,6 +15,7 @@
 #include "purecache/core/time.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/metrics/latency_histogram.hpp"
+#include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::sim {
@@ -115,5 +116,11 @@ struct ReplayResult {
 /// by config.engine. Throws TraceError from the reader, NonNumericKeyError (see above) and
 /// ConfigError for a trace past the synthetic clock's end.
 [[nodiscard]] ReplayResult replay(TraceReader& reader, const ReplayConfig& config);
+
+/// Replays a trace loaded into memory with the fast engine; several threads may replay the same
+/// trace at once. config.on_batch is not called; config.stop_signal is read every 4096 requests.
+/// reader_bytes is the trace's array. Throws ConfigError for the library engine (it needs the
+/// reader's key spellings) and as above for the synthetic clock.
+[[nodiscard]] ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config);
 
 }  // namespace purecache::sim

@@ -1,0 +1,157 @@
+#include "replay_options.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include "option_limits.hpp"
+#include "purecache/error.hpp"
+#include "purecache/sim/trace/trace_format.hpp"
+
+namespace purecache::sim {
+
+[[noreturn]] void bad_value(std::string_view option, std::string_view value,
+                            std::string_view requirement) {
+  purecache::detail::throw_config_error(option, purecache::detail::quoted(value), requirement);
+}
+
+CapacitySpec parse_capacity(std::string_view text) {
+  constexpr std::string_view kRequirement =
+      "must be a positive number of entries or a percentage like 10%";
+  CapacitySpec spec;
+  const bool is_percent = !text.empty() && text.back() == '%';
+  const std::string_view number = is_percent ? text.substr(0, text.size() - 1) : text;
+  const char* end = number.data() + number.size();
+  if (is_percent) {
+    const auto [ptr, ec] = std::from_chars(number.data(), end, spec.percent);
+    if (ec != std::errc{} || ptr != end || !(spec.percent > 0) || spec.percent > 100) {
+      bad_value("capacity", text, "percentage must be in (0, 100]");
+    }
+    spec.is_percent = true;
+  } else {
+    const auto [ptr, ec] = std::from_chars(number.data(), end, spec.entries);
+    if (ec != std::errc{} || ptr != end || number.empty())
+      bad_value("capacity", text, kRequirement);
+    if (spec.entries == 0) bad_value("capacity", text, "must be >= 1");
+  }
+  return spec;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_csv_columns(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> columns;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    const std::size_t equals = item.find('=');
+    if (equals == std::string_view::npos || equals == 0 || equals + 1 == item.size()) {
+      bad_value("csv-columns", item, "entries must be field=column");
+    }
+    columns.emplace_back(std::string(item.substr(0, equals)), std::string(item.substr(equals + 1)));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return columns;
+}
+
+// The shortest text that reads back as `value`: what the user typed, in a canonical spelling.
+std::string shortest(double value) {
+  std::array<char, 32> text{};
+  char* end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
+  return std::string(text.data(), end);
+}
+
+/// --ttl in nanoseconds, rounded. Checked in seconds: 1 ns is the clock's resolution and
+/// kMaxWholeSeconds the most it holds, so nothing rounds to 0 or overflows.
+Duration ttl_duration(double seconds) {
+  if (!(seconds >= kMinTTLSeconds)) {
+    bad_value("ttl", shortest(seconds), "must be at least 0.000000001 seconds");
+  }
+  if (!(seconds <= static_cast<double>(kMaxWholeSeconds))) {
+    bad_value("ttl", shortest(seconds),
+              "must be at most " + std::to_string(kMaxWholeSeconds) + " seconds");
+  }
+  return Duration{std::llround(seconds * 1e9)};
+}
+
+/// The synthetic clock's step, 1e9 / rate nanoseconds rounded, from 1 ns to kMaxWholeSeconds:
+/// a faster rate would put requests at one time, a slower one overflow the step itself.
+Duration synthetic_step(double rate) {
+  if (!(rate > 0)) bad_value("rate", shortest(rate), "must be > 0");
+  if (!(rate <= static_cast<double>(kMaxRate))) {
+    bad_value("rate", shortest(rate),
+              "must be at most " + std::to_string(kMaxRate) + " requests per second");
+  }
+  if (rate < 1.0 / static_cast<double>(kMaxWholeSeconds)) {
+    bad_value("rate", shortest(rate),
+              "must be at least one request per " + std::to_string(kMaxWholeSeconds) + " seconds");
+  }
+  return Duration{std::llround(1e9 / rate)};
+}
+
+TraceOptions trace_options(const SimConfig& config) {
+  TraceOptions options{.format = parse_trace_format(config.format),
+                       .csv_columns = parse_csv_columns(config.csv_columns)};
+  if (config.on_error == "skip") {
+    options.skip_errors = true;
+  } else if (config.on_error != "fail") {
+    bad_value("on-error", config.on_error, "must be fail or skip");
+  }
+  return options;
+}
+
+/// Refuses an --output that names the trace, through a symlink or a hard link too, or that is
+/// the file redirected to stdin for `--trace -`: the report would destroy the trace it describes.
+/// An output that does not exist yet cannot be the trace.
+void check_output_is_not_trace(const std::string& output, const std::string& trace_path) {
+  struct stat trace {};
+  struct stat written {};
+  const int traced =
+      trace_path == "-" ? ::fstat(STDIN_FILENO, &trace) : ::stat(trace_path.c_str(), &trace);
+  if (traced != 0 || ::stat(output.c_str(), &written) != 0) return;
+  if (trace.st_dev == written.st_dev && trace.st_ino == written.st_ino) {
+    throw ConfigError("--output " + output + " is the trace " + trace_path +
+                      ": the report would overwrite it");
+  }
+}
+
+std::uint64_t parse_bytes(std::string_view option, std::string_view text) {
+  struct Unit {
+    std::string_view suffix;
+    std::uint64_t factor;
+  };
+  constexpr std::array kUnits{Unit{"KiB", 1ULL << 10}, Unit{"MiB", 1ULL << 20},
+                              Unit{"GiB", 1ULL << 30}, Unit{"TiB", 1ULL << 40},
+                              Unit{"K", 1'000ULL},     Unit{"M", 1'000'000ULL},
+                              Unit{"G", 1'000'000'000ULL}, Unit{"T", 1'000'000'000'000ULL}};
+  std::string_view digits = text;
+  std::uint64_t factor = 1;
+  for (const Unit& unit : kUnits) {
+    if (digits.ends_with(unit.suffix)) {
+      digits.remove_suffix(unit.suffix.size());
+      factor = unit.factor;
+      break;
+    }
+  }
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  constexpr std::string_view kRequirement =
+      "must be a whole number of bytes with an optional unit K, M, G, T, KiB, MiB, GiB or TiB";
+  if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size()) {
+    bad_value(option, text, kRequirement);
+  }
+  std::uint64_t bytes = 0;
+  if (__builtin_mul_overflow(value, factor, &bytes)) bad_value(option, text, "is too large");
+  if (bytes == 0) bad_value(option, text, "must be > 0");
+  return bytes;
+}
+
+std::uint64_t CapacitySpec::resolve(std::uint64_t distinct_keys) const {
+  if (!is_percent) return entries;
+  const auto share = static_cast<double>(distinct_keys) * percent / 100.0;
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(share + 1e-9)));
+}
+
+}  // namespace purecache::sim

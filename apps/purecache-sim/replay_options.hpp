@@ -1,0 +1,48 @@
+#pragma once
+/// Option values shared by the replay, sweep and curve commands: parsing and checks.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli.hpp"
+#include "purecache/core/time.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
+
+namespace purecache::sim {
+
+/// "N" entries or "P%" of the distinct keys.
+struct CapacitySpec {
+  std::uint64_t entries = 0;  // when !is_percent
+  double percent = 0;         // when is_percent
+  bool is_percent = false;
+
+  /// Entries for a trace of `distinct_keys`: a percentage rounds down, to at least 1.
+  [[nodiscard]] std::uint64_t resolve(std::uint64_t distinct_keys) const;
+};
+
+/// Throws ConfigError "invalid value for --OPTION: 'VALUE' REQUIREMENT".
+[[noreturn]] void bad_value(std::string_view option, std::string_view value,
+                            std::string_view requirement);
+/// --capacity as given ("1000" or "10%"); throws ConfigError.
+[[nodiscard]] CapacitySpec parse_capacity(std::string_view text);
+/// --csv-columns "field=column,...".
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_csv_columns(
+    std::string_view text);
+/// The shortest text that reads back as `value`.
+[[nodiscard]] std::string shortest(double value);
+/// --ttl in nanoseconds, checked.
+[[nodiscard]] Duration ttl_duration(double seconds);
+/// The synthetic clock's step for --rate, checked.
+[[nodiscard]] Duration synthetic_step(double rate);
+/// --format, --csv-columns and --on-error as TraceOptions.
+[[nodiscard]] TraceOptions trace_options(const SimConfig& config);
+/// A byte count: digits with an optional unit K, M, G, T (powers of 1000) or KiB, MiB, GiB, TiB
+/// (powers of 1024); throws ConfigError naming --`option`.
+[[nodiscard]] std::uint64_t parse_bytes(std::string_view option, std::string_view text);
+/// Refuses an output path that is the trace (also through links, or stdin's file for "-").
+void check_output_is_not_trace(const std::string& output, const std::string& trace_path);
+
+}  // namespace purecache::sim

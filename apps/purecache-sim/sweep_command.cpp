@@ -1,0 +1,214 @@
+// purecache-sim sweep: every policy x capacity of one trace, on worker threads.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands.hpp"
+#include "output_writer.hpp"
+#include "progress_bar.hpp"
+#include "purecache/backend/backend_kind.hpp"
+#include "purecache/error.hpp"
+#include "purecache/sim/output/atomic_file.hpp"
+#include "purecache/sim/report/json_report.hpp"
+#include "purecache/sim/sweep/sweep.hpp"
+#include "purecache/sim/trace/loaded_trace.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
+#include "replay_options.hpp"
+#include "sweep_plan.hpp"
+
+namespace purecache::sim {
+
+namespace {
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  while (true) {
+    const std::size_t comma = text.find(',');
+    items.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
+/// The default --memory-limit: half of physical memory.
+std::uint64_t half_of_ram() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return std::uint64_t{4} << 30;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2;
+}
+
+/// "I/N" with 1 <= I <= N.
+SweepShard parse_shard(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  SweepShard shard;
+  const auto number = [&](std::string_view digits, std::uint64_t& value) {
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc{} && ptr == digits.data() + digits.size() && !digits.empty();
+  };
+  if (slash == std::string_view::npos || !number(text.substr(0, slash), shard.index) ||
+      !number(text.substr(slash + 1), shard.count) || shard.count == 0 || shard.index == 0 ||
+      shard.index > shard.count) {
+    bad_value("shard", text, "must be I/N with 1 <= I <= N, like 2/3");
+  }
+  return shard;
+}
+
+/// Reads the trace into memory within `limit` bytes, or to its end without keeping it.
+struct TraceInput {
+  std::optional<LoadedTrace> loaded;  // empty: the trace streams once per pass instead
+  TraceFacts facts;                   // hash empty when streaming (the pass computes it)
+};
+
+TraceInput read_trace(const TraceSource& source, const TraceOptions& options,
+                      std::uint64_t limit, const CliStreams& streams) {
+  TraceReader reader(source, options);
+  TraceInput input;
+  input.loaded = LoadedTrace::load(reader, static_cast<std::size_t>(limit), streams.stop_signal);
+  if (input.loaded) {
+    input.facts = input.loaded->facts();
+    return input;
+  }
+  // Too large: count the rest (the distinct keys size percentages) and let the pass re-read it.
+  std::vector<Request> batch(4096);
+  while (reader.read(batch) != 0) {
+    if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) break;
+  }
+  input.facts = TraceFacts::of(reader);
+  return input;
+}
+
+void print_summary(std::ostream& err, const SweepPlan& plan, const std::vector<SweepRunOutcome>& done,
+                   const SweepInfo& info) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%-10s %12s %12s %10s %14s %12s\n", "policy", "capacity",
+                plan.sample_rate ? "simulated" : "", "hit ratio", "misses", "evictions");
+  err << line;
+  for (const SweepRunOutcome& outcome : done) {
+    const SweepRunSpec& run = plan.runs[outcome.run];
+    const ReplayResult& r = outcome.result;
+    const double hit_ratio =
+        r.gets == 0 ? 0.0 : static_cast<double>(r.hits) / static_cast<double>(r.gets);
+    std::snprintf(line, sizeof line, "%-10s %12llu %12s %10.4f %14llu %12llu\n",
+                  std::string(to_string(run.policy)).c_str(),
+                  static_cast<unsigned long long>(run.capacity),
+                  plan.sample_rate ? std::to_string(run.simulated_capacity).c_str() : "",
+                  hit_ratio, static_cast<unsigned long long>(r.misses),
+                  static_cast<unsigned long long>(r.evictions.capacity + r.evictions.expired));
+    err << line;
+  }
+  std::snprintf(line, sizeof line, "%zu of %zu runs (shard %llu/%llu), trace %s, %u jobs, %.2f s\n",
+                done.size(), plan.runs.size(), static_cast<unsigned long long>(plan.shard.index),
+                static_cast<unsigned long long>(plan.shard.count),
+                info.in_memory ? "in memory" : "streamed", info.jobs, info.seconds);
+  err << line;
+}
+
+}  // namespace
+
+void run_sweep(const SweepConfig& config, const CliStreams& streams) {
+  if (config.replay.trace.empty()) throw ConfigError("--trace is required (see --help)");
+  SweepPlan plan;
+  for (const std::string& name : split_list(config.policies)) {
+    const BackendKind kind = parse_backend_kind(name);
+    if (!info(kind).bounded) {
+      throw ConfigError("policy '" + name + "' is unbounded: a sweep varies the capacity");
+    }
+    if (info(kind).expiring && !config.replay.ttl_seconds) {
+      throw ConfigError("policy '" + name +
+                        "' needs --ttl SECONDS, the TTL of requests without their own");
+    }
+    plan.policies.push_back(kind);
+  }
+  for (const std::string& spec : split_list(config.capacities)) {
+    plan.capacity_specs.push_back(spec);
+    plan.capacities.push_back(parse_capacity(spec));
+  }
+  if (config.jobs && *config.jobs == 0) bad_value("jobs", "0", "must be >= 1");
+  const unsigned jobs = config.jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  if (!config.shard.empty()) plan.shard = parse_shard(config.shard);
+  const std::uint64_t memory_limit =
+      config.memory_limit.empty() ? half_of_ram() : parse_bytes("memory-limit", config.memory_limit);
+  std::optional<SpatialSampler> sampler;
+  if (config.sample_rate) {
+    sampler.emplace(*config.sample_rate);
+    plan.sample_rate = sampler->rate();
+  }
+  plan.base = ReplayConfig{.engine = ReplayEngine::fast,
+                           .demand_fill = !config.replay.no_fill,
+                           .warmup = config.replay.warmup,
+                           .synthetic_step = synthetic_step(config.replay.rate),
+                           .stop_signal = streams.stop_signal};
+  if (config.replay.ttl_seconds) plan.base.core.ttl = ttl_duration(*config.replay.ttl_seconds);
+  plan.ttl_seconds = config.replay.ttl_seconds;
+  plan.rate = config.replay.rate;
+  const TraceOptions options = trace_options(config.replay);
+  if (!config.replay.output.empty()) {
+    check_output_is_not_trace(config.replay.output, config.replay.trace);
+    check_writable(config.replay.output, "the sweep", false);
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  const TraceSource source(config.replay.trace);
+  TraceInput input = read_trace(source, options, memory_limit, streams);
+  if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) return;
+  if (input.facts.requests == 0) throw TraceError(config.replay.trace, "trace has no requests");
+  if (config.replay.warmup >= input.facts.requests) {
+    bad_value("warmup", std::to_string(config.replay.warmup),
+              "must be below the trace's " + std::to_string(input.facts.requests) + " requests");
+  }
+  plan.resolve(input.facts.distinct_keys);
+
+  std::vector<ReplayConfig> configs;
+  for (const std::size_t run : plan.shard_runs()) configs.push_back(plan.config_of(run));
+  std::optional<ProgressBar> progress;
+  if (!config.replay.no_progress && streams.err_is_terminal) progress.emplace(streams.err);
+  std::vector<SweepRunOutcome> done;
+  std::uint64_t requests_done = 0;
+  const auto on_done = [&](std::size_t slot, ReplayResult&& result) {
+    requests_done += result.requests;
+    done.push_back({plan.shard_runs()[slot], std::move(result)});
+    if (progress) progress->update(done.size(), configs.size(), requests_done);
+  };
+  SweepInfo info{.in_memory = input.loaded.has_value(), .jobs = jobs};
+  if (input.loaded) {
+    std::optional<LoadedTrace> sample;
+    if (sampler) {
+      sample = input.loaded->sampled(*sampler);
+      input.loaded.reset();  // the sample is all the runs need
+    }
+    sweep_loaded(sample ? *sample : *input.loaded, configs, jobs, on_done);
+  } else {
+    input.facts = sweep_streaming(source, options, configs, jobs, sampler, streams.stop_signal,
+                                  on_done);
+  }
+  if (progress) progress->finish();
+  info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // Runs cut short by a signal are left out: a shard is whole runs or nothing (merge checks).
+  std::erase_if(done, [](const SweepRunOutcome& o) { return !o.result.complete; });
+  std::sort(done.begin(), done.end(),
+            [](const SweepRunOutcome& a, const SweepRunOutcome& b) { return a.run < b.run; });
+  std::string lines;
+  for (const SweepRunOutcome& outcome : done) {
+    lines += sweep_report(plan, input.facts, info, outcome).dump();
+    lines += '\n';
+  }
+  if (!done.empty()) write_output(config.replay.output, lines, streams, "the sweep");
+  print_summary(streams.err, plan, done, info);
+}
+
+}  // namespace purecache::sim

@@ -1,0 +1,117 @@
+#include "sweep_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "purecache/sim/report/json_report.hpp"
+
+namespace purecache::sim {
+
+namespace {
+
+// FNV-1a, 64 bits: enough to tell sweeps apart; not a defence against forgery.
+std::string hex_hash(std::string_view text) {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  for (const char c : text) {
+    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+  }
+  std::string hex(16, '0');
+  for (std::size_t i = 16; i-- > 0; h >>= 4) hex[i] = "0123456789abcdef"[h & 15];
+  return hex;
+}
+
+nlohmann::ordered_json policy_names(const std::vector<BackendKind>& policies) {
+  auto names = nlohmann::ordered_json::array();
+  for (const BackendKind kind : policies) names.push_back(std::string(to_string(kind)));
+  return names;
+}
+
+}  // namespace
+
+void SweepPlan::resolve(std::uint64_t distinct_keys) {
+  runs.clear();
+  for (const BackendKind policy : policies) {
+    for (std::size_t c = 0; c < capacities.size(); ++c) {
+      const std::uint64_t capacity = capacities[c].resolve(distinct_keys);
+      const std::uint64_t simulated =
+          sample_rate ? std::max<std::uint64_t>(
+                            1, static_cast<std::uint64_t>(
+                                   std::llround(static_cast<double>(capacity) * *sample_rate)))
+                      : capacity;
+      runs.push_back({policy, capacity_specs[c], capacity, simulated});
+    }
+  }
+}
+
+std::vector<std::size_t> SweepPlan::shard_runs() const {
+  std::vector<std::size_t> mine;
+  for (std::size_t run = shard.index - 1; run < runs.size(); run += shard.count) {
+    mine.push_back(run);
+  }
+  return mine;
+}
+
+ReplayConfig SweepPlan::config_of(std::size_t run) const {
+  ReplayConfig config = base;
+  config.policy = runs[run].policy;
+  config.core.capacity = static_cast<std::size_t>(runs[run].simulated_capacity);
+  if (!info(config.policy).expiring) config.core.ttl = {};
+  return config;
+}
+
+std::string SweepPlan::id(const std::string& trace_hash) const {
+  nlohmann::ordered_json parameters = {
+      {"trace_hash", trace_hash},
+      {"policies", policy_names(policies)},
+      {"capacities", capacity_specs},
+      {"sample_rate", sample_rate ? nlohmann::ordered_json(*sample_rate) : nullptr},
+      {"ttl_seconds", ttl_seconds ? nlohmann::ordered_json(*ttl_seconds) : nullptr},
+      {"demand_fill", base.demand_fill},
+      {"warmup", base.warmup},
+      {"rate", rate},
+  };
+  return hex_hash(parameters.dump());
+}
+
+nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& facts,
+                                    const SweepInfo& info, const SweepRunOutcome& outcome) {
+  const SweepRunSpec& run = plan.runs[outcome.run];
+  const ReportContext context{
+      .trace_path = facts.path,
+      .trace_format = facts.format,
+      .trace_compressed = facts.compressed,
+      .trace_requests = facts.requests,
+      .distinct_keys = facts.distinct_keys,
+      .trace_bytes = facts.bytes,
+      .sizes_known = facts.has_sizes,
+      .policy = run.policy,
+      .capacity = run.capacity,
+      .capacity_spec = run.capacity_spec,
+      .ttl_seconds = purecache::info(run.policy).expiring ? plan.ttl_seconds : std::nullopt,
+      .demand_fill = plan.base.demand_fill,
+      .warmup = plan.base.warmup,
+      .synthetic_rate = facts.has_timestamps ? 0.0 : plan.rate,
+      .skipped_records = facts.skipped,
+      .error_locations = facts.error_locations,
+      .ignored_records = facts.ignored,
+      .peak_rss_bytes = peak_rss_bytes(),
+  };
+  nlohmann::ordered_json report = make_report(context, outcome.result);
+  report["trace"]["hash"] = facts.hash;
+  report["sweep"] = {
+      {"id", plan.id(facts.hash)},
+      {"index", outcome.run},
+      {"runs", plan.runs.size()},
+      {"shard", {{"index", plan.shard.index}, {"count", plan.shard.count}}},
+      {"policies", policy_names(plan.policies)},
+      {"capacities", plan.capacity_specs},
+      {"sample_rate", plan.sample_rate ? nlohmann::ordered_json(*plan.sample_rate) : nullptr},
+      {"simulated_capacity", run.simulated_capacity},
+  };
+  // How the run was executed changes its speed, never its counts: beside the speed.
+  report["throughput"]["jobs"] = info.jobs;
+  report["throughput"]["trace_in_memory"] = info.in_memory;
+  return report;
+}
+
+}  // namespace purecache::sim

@@ -1,0 +1,39 @@
+#pragma once
+/// Many fast-engine replays of one trace on worker threads: from memory, or streamed.
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <span>
+
+#include "purecache/sim/replay.hpp"
+#include "purecache/sim/trace/loaded_trace.hpp"
+#include "purecache/sim/trace/spatial_sampler.hpp"
+#include "purecache/sim/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_source.hpp"
+
+namespace purecache::sim {
+
+/// Called once per finished run with its position in `runs` and its result, from a worker
+/// thread but never from two at once. A run stopped by the stop signal reports complete = false.
+using SweepRunDone = std::function<void(std::size_t run, ReplayResult&& result)>;
+
+/// Replays every config of `runs` (fast engine) over `trace`, `jobs` at a time, each run on one
+/// thread from start to end. The trace is shared read-only. Throws the first run's exception
+/// (ConfigError for the synthetic clock's end) once every thread has stopped.
+void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, unsigned jobs,
+                  const SweepRunDone& on_done);
+
+/// The same without holding the trace: one reader streams it once, batch by batch, to every
+/// run at the same time, the runs split over `jobs` threads. Each run's wall_seconds is the
+/// whole pass's. `sampler`, if set, keeps only the requests of its keys. Returns the facts of
+/// the trace (hash included) and throws what the reader throws. Stops, runs incomplete, when
+/// `*stop_signal` is non-zero (may be null).
+[[nodiscard]] TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& options,
+                                         std::span<const ReplayConfig> runs, unsigned jobs,
+                                         const std::optional<SpatialSampler>& sampler,
+                                         const std::atomic<int>* stop_signal,
+                                         const SweepRunDone& on_done);
+
+}  // namespace purecache::sim

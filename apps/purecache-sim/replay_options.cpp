@@ -19,7 +19,7 @@ namespace purecache::sim {
   purecache::detail::throw_config_error(option, purecache::detail::quoted(value), requirement);
 }
 
-CapacitySpec parse_capacity(std::string_view text) {
+CapacitySpec parse_capacity(std::string_view text, std::string_view option) {
   constexpr std::string_view kRequirement =
       "must be a positive number of entries or a percentage like 10%";
   CapacitySpec spec;
@@ -29,14 +29,14 @@ CapacitySpec parse_capacity(std::string_view text) {
   if (is_percent) {
     const auto [ptr, ec] = std::from_chars(number.data(), end, spec.percent);
     if (ec != std::errc{} || ptr != end || !(spec.percent > 0) || spec.percent > 100) {
-      bad_value("capacity", text, "percentage must be in (0, 100]");
+      bad_value(option, text, "percentage must be in (0, 100]");
     }
     spec.is_percent = true;
   } else {
     const auto [ptr, ec] = std::from_chars(number.data(), end, spec.entries);
     if (ec != std::errc{} || ptr != end || number.empty())
-      bad_value("capacity", text, kRequirement);
-    if (spec.entries == 0) bad_value("capacity", text, "must be >= 1");
+      bad_value(option, text, kRequirement);
+    if (spec.entries == 0) bad_value(option, text, "must be >= 1");
   }
   return spec;
 }

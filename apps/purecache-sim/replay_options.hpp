@@ -26,8 +26,9 @@ struct CapacitySpec {
 /// Throws ConfigError "invalid value for --OPTION: 'VALUE' REQUIREMENT".
 [[noreturn]] void bad_value(std::string_view option, std::string_view value,
                             std::string_view requirement);
-/// --capacity as given ("1000" or "10%"); throws ConfigError.
-[[nodiscard]] CapacitySpec parse_capacity(std::string_view text);
+/// --capacity as given ("1000" or "10%"); throws ConfigError naming `option`.
+[[nodiscard]] CapacitySpec parse_capacity(std::string_view text,
+                                          std::string_view option = "capacity");
 /// --csv-columns "field=column,...".
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_csv_columns(
     std::string_view text);

@@ -135,7 +135,7 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   }
   for (const std::string& spec : split_list(config.capacities)) {
     plan.capacity_specs.push_back(spec);
-    plan.capacities.push_back(parse_capacity(spec));
+    plan.capacities.push_back(parse_capacity(spec, "capacities"));
   }
   if (config.jobs && *config.jobs == 0) bad_value("jobs", "0", "must be >= 1");
   const unsigned jobs = config.jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
@@ -145,7 +145,7 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   std::optional<SpatialSampler> sampler;
   if (config.sample_rate) {
     sampler.emplace(*config.sample_rate);
-    plan.sample_rate = sampler->rate();
+    plan.sample_rate = *config.sample_rate;  // the share kept is within 2^-24 of it
   }
   plan.base = ReplayConfig{.engine = ReplayEngine::fast,
                            .demand_fill = !config.replay.no_fill,

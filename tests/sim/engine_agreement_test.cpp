@@ -12,8 +12,8 @@
 #include "purecache/backend/make_backend.hpp"
 #include "purecache/async/sync_wait.hpp"
 #include "support/fifo_writer.hpp"
+#include "support/mixed_trace.hpp"
 #include "support/sim_run.hpp"
-#include "support/split_mix64.hpp"
 #include "support/temp_files.hpp"
 
 // The library engine (every request through the public Cache) and the fast engine (the bare
@@ -35,21 +35,6 @@ nlohmann::json counts(const nlohmann::json& r) {
           {"deletes", r["deletes"]},   {"fills", r["fills"]},       {"hits", r["hits"]},
           {"misses", r["misses"]},     {"evictions", r["evictions"]},
           {"entries", r["memory"]["entries"]}};
-}
-
-/// A csv trace of gets, sets and deletes with per-request TTLs, over numeric keys or names.
-std::string mixed_trace(bool names) {
-  std::string text = "timestamp,key,size,op,ttl\n";
-  purecache::test::SplitMix64 random(7);
-  for (int i = 0; i < 20000; ++i) {
-    const std::uint64_t r = random.next();
-    const std::uint64_t key = (r >> 8) % 700;
-    const char* op = (r & 15) < 11 ? "get" : ((r & 15) < 14 ? "set" : "delete");
-    text += std::to_string(i / 10) + "." + std::to_string(i % 10) + "," +
-            (names ? "user:" : "") + std::to_string(key) + "," + std::to_string(100 + key) + "," +
-            op + "," + std::to_string((r >> 40) % 30) + "\n";
-  }
-  return text;
 }
 
 }  // namespace
@@ -94,7 +79,7 @@ TEST_CASE("the engines agree on gets, sets and deletes with TTLs, with numeric k
   purecache::test::TempFolder dir;
   for (const bool names : {false, true}) {
     const std::string trace = (dir.path() / (names ? "names.csv" : "numbers.csv")).string();
-    std::ofstream(trace) << mixed_trace(names);
+    std::ofstream(trace) << purecache::test::mixed_trace(names);
     for (const auto& kind : purecache::kBackendKinds) {
       for (const std::string capacity : {"50", "300"}) {
         INFO(trace << " " << kind.name << " capacity " << capacity);

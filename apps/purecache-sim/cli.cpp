@@ -174,6 +174,32 @@ CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
   return sweep;
 }
 
+CLI::App* add_plan_command(CLI::App& app, PlanConfig& config) {
+  CLI::App* plan = app.add_subcommand(
+      "plan", "The smallest cache per policy reaching a target hit ratio, and its memory");
+  add_trace_options(*plan, config.replay);
+  plan->add_option("--target-hit-ratio,-H", config.target_hit_ratio, "Hit ratio to reach, in (0, 1]")
+      ->type_name("H");
+  plan->add_option("--policies", config.policies, "Bounded policies, comma-separated")
+      ->capture_default_str();
+  plan->add_option("--value-bytes", config.value_bytes,
+                   "Bytes of each cached value, added to the memory of each plan")
+      ->transform(whole_number<std::uint64_t>("value-bytes", 0))
+      ->capture_default_str();
+  plan->add_option("--key-type", config.key_type,
+                   "Keys the memory is measured with: u64, string, or auto (u64 if numbers)")
+      ->capture_default_str();
+  plan->add_option("--jobs,-j", config.jobs, "Worker threads (default: every core)")
+      ->transform(whole_number<unsigned>("jobs", 1));
+  plan->add_option("--memory-limit", config.memory_limit,
+                   "Most memory the trace may take (default: half of RAM)")
+      ->type_name("BYTES");
+  add_replay_semantics_options(*plan, config.replay);
+  plan->add_option("--output,-o", config.replay.output, "Write the plan to FILE instead of stdout")
+      ->type_name("FILE");
+  return plan;
+}
+
 CLI::App* add_merge_command(CLI::App& app, MergeConfig& config) {
   CLI::App* merge =
       app.add_subcommand("merge", "Join the shards of one sweep into one JSONL, checked whole");
@@ -238,10 +264,12 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   GenConfig gen_config;
   SweepConfig sweep_config;
   MergeConfig merge_config;
+  PlanConfig plan_config;
   add_replay_options(app, sim_config);
   add_gen_command(app, gen_config);
   add_sweep_command(app, sweep_config);
   add_merge_command(app, merge_config);
+  add_plan_command(app, plan_config);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -261,6 +289,8 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
       run_gen(gen_config, streams);
     } else if (app.got_subcommand("sweep")) {
       run_sweep(sweep_config, streams);
+    } else if (app.got_subcommand("plan")) {
+      run_plan(plan_config, streams);
     } else if (app.got_subcommand("merge")) {
       run_merge(merge_config, streams);
     } else {

@@ -48,6 +48,17 @@ struct SweepConfig {
   std::optional<double> sample_rate;
 };
 
+/// `purecache-sim plan ...`: the smallest capacity per policy reaching a hit ratio.
+struct PlanConfig {
+  SimConfig replay;  // trace and replay options, as for sweep
+  std::optional<double> target_hit_ratio;
+  std::string policies = "lru,lfu";
+  std::uint64_t value_bytes = 0;   // bytes of each cached value, added to the memory estimate
+  std::string key_type = "auto";   // auto | u64 | string: the keys the memory is measured with
+  std::optional<unsigned> jobs;
+  std::string memory_limit;
+};
+
 /// `purecache-sim merge ...`: shards of one sweep into one JSONL.
 struct MergeConfig {
   std::vector<std::string> inputs;

@@ -17,6 +17,10 @@ void run_gen(const GenConfig& config, const CliStreams& streams);
 /// summary on streams.err. Throws OutputError or purecache::Error as run_replay.
 void run_sweep(const SweepConfig& config, const CliStreams& streams);
 
+/// Finds, per policy, the smallest capacity that reaches the target hit ratio and measures the
+/// memory a library backend of that size takes; writes one JSON object.
+void run_plan(const PlanConfig& config, const CliStreams& streams);
+
 /// Checks that JSONL files are the shards of one sweep, whole and without repeats, and writes
 /// them as one. Throws ConfigError for inputs that do not fit together, OutputError as above.
 void run_merge(const MergeConfig& config, const CliStreams& streams);

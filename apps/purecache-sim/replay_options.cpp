@@ -148,6 +148,25 @@ std::uint64_t parse_bytes(std::string_view option, std::string_view text) {
   return bytes;
 }
 
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  while (true) {
+    const std::size_t comma = text.find(',');
+    items.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
+/// The default --memory-limit: half of physical memory.
+std::uint64_t half_of_ram() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return std::uint64_t{4} << 30;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2;
+}
+
 std::uint64_t CapacitySpec::resolve(std::uint64_t distinct_keys) const {
   if (!is_percent) return entries;
   const auto share = static_cast<double>(distinct_keys) * percent / 100.0;

@@ -43,6 +43,10 @@ struct CapacitySpec {
 /// A byte count: digits with an optional unit K, M, G, T (powers of 1000) or KiB, MiB, GiB, TiB
 /// (powers of 1024); throws ConfigError naming --`option`.
 [[nodiscard]] std::uint64_t parse_bytes(std::string_view option, std::string_view text);
+/// "a,b,c" as {"a", "b", "c"}; "" as {""}.
+[[nodiscard]] std::vector<std::string> split_list(std::string_view text);
+/// Half of physical memory: the default --memory-limit.
+[[nodiscard]] std::uint64_t half_of_ram();
 /// Refuses an output path that is the trace (also through links, or stdin's file for "-").
 void check_output_is_not_trace(const std::string& output, const std::string& trace_path);
 

@@ -32,25 +32,6 @@ namespace purecache::sim {
 
 namespace {
 
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> items;
-  while (true) {
-    const std::size_t comma = text.find(',');
-    items.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return items;
-}
-
-/// The default --memory-limit: half of physical memory.
-std::uint64_t half_of_ram() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page_size = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page_size <= 0) return std::uint64_t{4} << 30;
-  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2;
-}
-
 /// "I/N" with 1 <= I <= N.
 SweepShard parse_shard(std::string_view text) {
   const std::size_t slash = text.find('/');

@@ -1,0 +1,259 @@
+// purecache-sim plan: for each policy, the smallest cache that reaches a target hit ratio, and
+// what it would take in memory.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backend_footprint.hpp"
+#include "commands.hpp"
+#include "output_writer.hpp"
+#include "purecache/backend/backend_kind.hpp"
+#include "purecache/error.hpp"
+#include "purecache/sim/output/atomic_file.hpp"
+#include "purecache/sim/sweep/sweep.hpp"
+#include "purecache/sim/trace/loaded_trace.hpp"
+#include "purecache/sim/trace/trace_error.hpp"
+#include "purecache/version.hpp"
+#include "replay_options.hpp"
+
+namespace purecache::sim {
+
+namespace {
+
+/// One policy's answer.
+struct PolicyPlan {
+  BackendKind policy = BackendKind::lru;
+  std::string method;  // "exact" (LRU stack distances) or "search" (replays)
+  std::uint64_t capacity = 0;
+  ReplayResult at_capacity;     // the replay at that capacity
+  double max_hit_ratio = 0;     // every key cached
+  std::uint64_t replays = 0;    // replays the search ran
+  BackendFootprint footprint;
+};
+
+double hit_ratio(const ReplayResult& r) {
+  return r.gets == 0 ? 0.0 : static_cast<double>(r.hits) / static_cast<double>(r.gets);
+}
+
+bool reaches(const ReplayResult& r, double target) {
+  // hits / gets >= target, without the division's rounding deciding the boundary.
+  return static_cast<double>(r.hits) >= target * static_cast<double>(r.gets) - 1e-9;
+}
+
+/// Replays `capacities` of one policy on the worker threads.
+class Prober {
+ public:
+  Prober(const LoadedTrace& trace, const ReplayConfig& base, unsigned jobs)
+      : trace_(trace), base_(base), jobs_(jobs) {}
+
+  std::vector<ReplayResult> run(BackendKind policy, const std::vector<std::uint64_t>& capacities) {
+    std::vector<ReplayConfig> configs;
+    for (const std::uint64_t capacity : capacities) {
+      ReplayConfig config = base_;
+      config.policy = policy;
+      config.core.capacity = static_cast<std::size_t>(capacity);
+      if (!info(policy).expiring) config.core.ttl = {};
+      configs.push_back(config);
+    }
+    std::vector<ReplayResult> results(configs.size());
+    sweep_loaded(trace_, configs, jobs_,
+                 [&](std::size_t run, ReplayResult&& result) { results[run] = std::move(result); });
+    replays_ += configs.size();
+    return results;
+  }
+  [[nodiscard]] std::uint64_t replays() const noexcept { return replays_; }
+  [[nodiscard]] unsigned jobs() const noexcept { return jobs_; }
+
+ private:
+  const LoadedTrace& trace_;
+  const ReplayConfig& base_;
+  unsigned jobs_;
+  std::uint64_t replays_ = 0;
+};
+
+/// The smallest capacity in (0, distinct] whose replay reaches `target`, by a (jobs + 1)-ary
+/// search: each round replays `jobs` capacities spread over the open interval at once. Exact
+/// when the hit ratio never falls as the capacity grows (true of LRU; the report says "search"
+/// for the others, whose boundary is the one the search found and verified).
+PolicyPlan search(Prober& prober, BackendKind policy, std::uint64_t distinct,
+                  const ReplayResult& full, double target) {
+  PolicyPlan plan;
+  plan.policy = policy;
+  plan.method = "search";
+  std::uint64_t below = 0;       // a capacity that does not reach it (0: none cached)
+  std::uint64_t at = distinct;   // one that does
+  ReplayResult at_result = full;
+  while (at - below > 1) {
+    const std::uint64_t gap = at - below;
+    const std::uint64_t points = std::min<std::uint64_t>(prober.jobs(), gap - 1);
+    std::vector<std::uint64_t> capacities;
+    for (std::uint64_t i = 1; i <= points; ++i) capacities.push_back(below + gap * i / (points + 1));
+    capacities.erase(std::unique(capacities.begin(), capacities.end()), capacities.end());
+    const std::vector<ReplayResult> results = prober.run(policy, capacities);
+    std::uint64_t new_below = below;
+    for (std::size_t i = 0; i < capacities.size(); ++i) {
+      if (reaches(results[i], target)) {
+        at = capacities[i];
+        at_result = results[i];
+        break;
+      }
+      new_below = capacities[i];
+    }
+    below = new_below;
+  }
+  plan.capacity = at;
+  plan.at_capacity = at_result;
+  return plan;
+}
+
+bool all_keys_numbers(const TraceReader& reader) {
+  for (std::size_t id = 0; id < reader.distinct_keys(); ++id) {
+    if (!reader.key_number(static_cast<KeyId>(id))) return false;
+  }
+  return true;
+}
+
+nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts,
+                                 std::uint64_t value_bytes) {
+  const ReplayResult& r = plan.at_capacity;
+  const std::uint64_t values = value_bytes * plan.capacity;
+  const BackendFootprint& f = plan.footprint;
+  return {
+      {"policy", std::string(to_string(plan.policy))},
+      {"method", plan.method},
+      {"capacity", plan.capacity},
+      {"capacity_share", static_cast<double>(plan.capacity) / static_cast<double>(facts.distinct_keys)},
+      {"hit_ratio", hit_ratio(r)},
+      {"hits", r.hits},
+      {"gets", r.gets},
+      {"max_hit_ratio", plan.max_hit_ratio},
+      {"replays", plan.replays},
+      {"memory",
+       {{"backend_bytes", f.backend_bytes},
+        {"bytes_per_entry", f.entries == 0 ? 0.0 : static_cast<double>(f.backend_bytes) /
+                                                        static_cast<double>(f.entries)},
+        {"key_heap_bytes", f.key_heap_bytes},
+        {"value_bytes", values},
+        {"total_bytes", f.backend_bytes + f.key_heap_bytes + values}}},
+  };
+}
+
+}  // namespace
+
+void run_plan(const PlanConfig& config, const CliStreams& streams) {
+  const SimConfig& replay = config.replay;
+  if (replay.trace.empty()) throw ConfigError("--trace is required (see --help)");
+  if (!config.target_hit_ratio) throw ConfigError("--target-hit-ratio is required (see --help)");
+  const double target = *config.target_hit_ratio;
+  if (!(target > 0) || !(target <= 1)) {
+    bad_value("target-hit-ratio", shortest(target), "must be in (0, 1]");
+  }
+  std::vector<BackendKind> policies;
+  for (const std::string& name : split_list(config.policies)) {
+    const BackendKind kind = parse_backend_kind(name);
+    if (!info(kind).bounded) {
+      throw ConfigError("policy '" + name + "' is unbounded: a plan sizes a bounded cache");
+    }
+    if (info(kind).expiring && !replay.ttl_seconds) {
+      throw ConfigError("policy '" + name +
+                        "' needs --ttl SECONDS, the TTL of requests without their own");
+    }
+    policies.push_back(kind);
+  }
+  if (config.key_type != "auto" && config.key_type != "u64" && config.key_type != "string") {
+    bad_value("key-type", config.key_type, "must be auto, u64 or string");
+  }
+  const unsigned jobs = config.jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  const std::uint64_t memory_limit = config.memory_limit.empty()
+                                         ? half_of_ram()
+                                         : parse_bytes("memory-limit", config.memory_limit);
+  ReplayConfig base{.engine = ReplayEngine::fast,
+                    .demand_fill = !replay.no_fill,
+                    .warmup = replay.warmup,
+                    .synthetic_step = synthetic_step(replay.rate),
+                    .stop_signal = streams.stop_signal};
+  if (replay.ttl_seconds) base.core.ttl = ttl_duration(*replay.ttl_seconds);
+  const TraceOptions options = trace_options(replay);
+  if (!replay.output.empty()) {
+    check_output_is_not_trace(replay.output, replay.trace);
+    check_writable(replay.output, "the plan", false);
+  }
+
+  TraceReader reader(TraceSource(replay.trace), options);
+  std::optional<LoadedTrace> trace =
+      LoadedTrace::load(reader, static_cast<std::size_t>(memory_limit), streams.stop_signal);
+  if (!trace) {
+    throw ConfigError(purecache::detail::escaped(replay.trace) +
+                      ": the trace needs more memory than --memory-limit " +
+                      std::to_string(memory_limit) + " bytes (32 bytes per request); raise it");
+  }
+  if (!trace->complete()) return;  // stopped by a signal: nothing to plan
+  const TraceFacts& facts = trace->facts();
+  if (facts.requests == 0) throw TraceError(replay.trace, "trace has no requests");
+  if (replay.warmup >= facts.requests) {
+    bad_value("warmup", std::to_string(replay.warmup),
+              "must be below the trace's " + std::to_string(facts.requests) + " requests");
+  }
+  const bool string_keys =
+      config.key_type == "string" || (config.key_type == "auto" && !all_keys_numbers(reader));
+  if (config.key_type == "u64" && !all_keys_numbers(reader)) {
+    throw ConfigError(purecache::detail::escaped(replay.trace) +
+                      ": not every key is a number below 10^19; use --key-type string");
+  }
+
+  Prober prober(*trace, base, jobs);
+  std::vector<PolicyPlan> plans;
+  for (const BackendKind policy : policies) {
+    const ReplayResult full = prober.run(policy, {facts.distinct_keys}).front();
+    if (!full.complete) return;
+    if (!reaches(full, target)) {
+      throw ConfigError("target hit ratio " + shortest(target) + " is not reachable by " +
+                        std::string(to_string(policy)) + " even with every key cached (" +
+                        std::to_string(facts.distinct_keys) + " entries): it reaches " +
+                        shortest(std::floor(hit_ratio(full) * 1e6) / 1e6) +
+                        ", the rest are first requests" +
+                        (info(policy).expiring ? " and expiries" : "") + "; lower the target");
+    }
+    const std::uint64_t before = prober.replays();
+    PolicyPlan plan = search(prober, policy, facts.distinct_keys, full, target);
+    if (!plan.at_capacity.complete) return;
+    plan.max_hit_ratio = hit_ratio(full);
+    plan.replays = prober.replays() - before + 1;
+    CoreConfig core = base.core;
+    core.capacity = static_cast<std::size_t>(plan.capacity);
+    if (!info(policy).expiring) core.ttl = {};
+    plan.footprint = measure_footprint(policy, core, reader, string_keys, plan.capacity);
+    plans.push_back(std::move(plan));
+  }
+
+  nlohmann::ordered_json report = {
+      {"schema_version", 2},
+      {"tool", {{"name", "purecache-sim"}, {"version", std::string(version())}}},
+      {"kind", "plan"},
+      {"trace",
+       {{"path", facts.path},
+        {"format", std::string(to_string(facts.format))},
+        {"compressed", facts.compressed},
+        {"requests", facts.requests},
+        {"distinct_keys", facts.distinct_keys},
+        {"bytes", facts.bytes},
+        {"hash", facts.hash}}},
+      {"target_hit_ratio", target},
+      {"key_type", string_keys ? "string" : "u64"},
+      {"value_bytes", config.value_bytes},
+      {"replay", {{"demand_fill", base.demand_fill}, {"warmup_requests", base.warmup}}},
+      {"plans", nlohmann::ordered_json::array()},
+  };
+  for (const PolicyPlan& plan : plans) report["plans"].push_back(plan_json(plan, facts, config.value_bytes));
+  write_output(replay.output, (streams.out_is_terminal ? report.dump(2) : report.dump()) + "\n",
+               streams, "the plan");
+}
+
+}  // namespace purecache::sim

@@ -1,9 +1,7 @@
 #include "backend_footprint.hpp"
 
+#include <cmath>
 #include <string>
-
-#include "purecache/async/sync_wait.hpp"
-#include "purecache/backend/make_backend.hpp"
 
 namespace purecache::sim {
 
@@ -13,33 +11,31 @@ namespace {
 // heap, before the allocator's own rounding.
 constexpr std::size_t kInlineChars = 15;
 
-template <class K, class KeyOf>
-std::uint64_t fill_and_measure(BackendKind kind, const CoreConfig& config, std::uint64_t entries,
-                               KeyOf&& key_of) {
-  const auto backend = make_backend<K, std::uint32_t>(kind, config);
-  for (std::uint64_t id = 0; id < entries; ++id) {
-    (void)sync_wait(backend->set(key_of(static_cast<KeyId>(id)), 0, Duration{0}));
+double mean_key_heap_bytes(const TraceReader& reader) {
+  if (reader.distinct_keys() == 0) return 0;
+  std::string text;
+  std::uint64_t total = 0;
+  for (std::size_t id = 0; id < reader.distinct_keys(); ++id) {
+    reader.key_text(static_cast<KeyId>(id), text);
+    if (text.size() > kInlineChars) total += text.size() + 1;
   }
-  return sync_wait(backend->stats()).memory.current_bytes;
+  return static_cast<double>(total) / static_cast<double>(reader.distinct_keys());
 }
 
 }  // namespace
 
-BackendFootprint measure_footprint(BackendKind kind, const CoreConfig& config,
-                                   const TraceReader& reader, bool string_keys,
-                                   std::uint64_t entries) {
-  BackendFootprint footprint{.entries = entries};
-  if (string_keys) {
-    std::string text;
-    footprint.backend_bytes =
-        fill_and_measure<std::string>(kind, config, entries, [&](KeyId id) -> const std::string& {
-          reader.key_text(id, text);
-          if (text.size() > kInlineChars) footprint.key_heap_bytes += text.size() + 1;
-          return text;
-        });
-  } else {
-    footprint.backend_bytes = fill_and_measure<std::uint64_t>(
-        kind, config, entries, [&](KeyId id) { return reader.key_number(id).value_or(id); });
+BackendFootprint library_footprint(const TraceSource& source, const TraceOptions& options,
+                                   ReplayConfig config) {
+  config.engine = ReplayEngine::library;
+  config.lock_sample_every = 64;  // the plan reports memory, not lock times
+  TraceReader reader(source, options);
+  const ReplayResult result = replay(reader, config);
+  BackendFootprint footprint{.entries = result.final_size,
+                             .backend_bytes = result.memory.current_bytes,
+                             .backend_peak_bytes = result.memory.peak_bytes};
+  if (config.key_type == ReplayKeyType::string) {
+    footprint.key_heap_bytes = static_cast<std::uint64_t>(
+        std::llround(mean_key_heap_bytes(reader) * static_cast<double>(result.final_size)));
   }
   return footprint;
 }

@@ -1,25 +1,27 @@
 #pragma once
-/// What a library backend holding a trace's keys takes in memory, measured, not estimated.
+/// What a library backend replaying a trace takes in memory: measured by replaying it.
 
 #include <cstdint>
 
-#include "purecache/backend/backend_kind.hpp"
-#include "purecache/core/core_config.hpp"
+#include "purecache/sim/replay.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
+#include "purecache/sim/trace/trace_source.hpp"
 
 namespace purecache::sim {
 
 struct BackendFootprint {
-  std::uint64_t entries = 0;
-  std::uint64_t backend_bytes = 0;   // BackendStats::memory.current_bytes, 4-byte values inline
-  std::uint64_t key_heap_bytes = 0;  // string keys longer than the inline buffer: their heap
+  std::uint64_t entries = 0;          // held at the end of the replay
+  std::uint64_t backend_bytes = 0;    // BackendStats::memory.current_bytes at the end
+  std::uint64_t backend_peak_bytes = 0;
+  std::uint64_t key_heap_bytes = 0;   // string keys past the inline buffer: entries x their mean
 };
 
-/// Builds the backend an application gets from make_backend(kind, config), with u64 keys (the
-/// trace's numbers) or std::string keys (its spellings), sets the first `entries` keys of
-/// `reader` (ids 0 .. entries-1, all interned already) and reads its stats. O(entries).
-[[nodiscard]] BackendFootprint measure_footprint(BackendKind kind, const CoreConfig& config,
-                                                 const TraceReader& reader, bool string_keys,
-                                                 std::uint64_t entries);
+/// Replays the trace with the library engine (config.engine is ignored; config.key_type is u64
+/// or string), as an application's backend of config.core would hold it, and reads its memory.
+/// String keys' own heap is not in the backend's count: it is estimated from the mean over the
+/// trace's distinct keys. Throws what replay throws.
+[[nodiscard]] BackendFootprint library_footprint(const TraceSource& source,
+                                                 const TraceOptions& options,
+                                                 ReplayConfig config);
 
 }  // namespace purecache::sim

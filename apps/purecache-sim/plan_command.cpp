@@ -113,6 +113,10 @@ PolicyPlan search(Prober& prober, BackendKind policy, std::uint64_t distinct,
   return plan;
 }
 
+bool stop_requested(const CliStreams& streams) {
+  return streams.stop_signal != nullptr && streams.stop_signal->load() != 0;
+}
+
 bool all_keys_numbers(const TraceReader& reader) {
   for (std::size_t id = 0; id < reader.distinct_keys(); ++id) {
     if (!reader.key_number(static_cast<KeyId>(id))) return false;
@@ -123,7 +127,7 @@ bool all_keys_numbers(const TraceReader& reader) {
 nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts,
                                  std::uint64_t value_bytes) {
   const ReplayResult& r = plan.at_capacity;
-  const std::uint64_t values = value_bytes * plan.capacity;
+  const std::uint64_t values = value_bytes * plan.footprint.entries;
   const BackendFootprint& f = plan.footprint;
   return {
       {"policy", std::string(to_string(plan.policy))},
@@ -136,7 +140,9 @@ nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts
       {"max_hit_ratio", plan.max_hit_ratio},
       {"replays", plan.replays},
       {"memory",
-       {{"backend_bytes", f.backend_bytes},
+       {{"entries", f.entries},
+        {"backend_bytes", f.backend_bytes},
+        {"backend_bytes_peak", f.backend_peak_bytes},
         {"bytes_per_entry", f.entries == 0 ? 0.0 : static_cast<double>(f.backend_bytes) /
                                                         static_cast<double>(f.entries)},
         {"key_heap_bytes", f.key_heap_bytes},
@@ -186,7 +192,8 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
     check_writable(replay.output, "the plan", false);
   }
 
-  TraceReader reader(TraceSource(replay.trace), options);
+  const TraceSource source(replay.trace);
+  TraceReader reader(source, options);
   std::optional<LoadedTrace> trace =
       LoadedTrace::load(reader, static_cast<std::size_t>(memory_limit), streams.stop_signal);
   if (!trace) {
@@ -226,10 +233,13 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
     if (!plan.at_capacity.complete) return;
     plan.max_hit_ratio = hit_ratio(full);
     plan.replays = prober.replays() - before + 1;
-    CoreConfig core = base.core;
-    core.capacity = static_cast<std::size_t>(plan.capacity);
-    if (!info(policy).expiring) core.ttl = {};
-    plan.footprint = measure_footprint(policy, core, reader, string_keys, plan.capacity);
+    ReplayConfig library = base;
+    library.policy = policy;
+    library.core.capacity = static_cast<std::size_t>(plan.capacity);
+    if (!info(policy).expiring) library.core.ttl = {};
+    library.key_type = string_keys ? ReplayKeyType::string : ReplayKeyType::u64;
+    plan.footprint = library_footprint(source, options, library);
+    if (stop_requested(streams)) return;
     plans.push_back(std::move(plan));
   }
 

@@ -26,24 +26,31 @@ class OutputError(Exception):
 
 
 def require_matplotlib(script):
-    """Import matplotlib with the Agg backend, re-running `script` under Debian's python3
-    when the interpreter that started it has no matplotlib."""
-    try:
-        import matplotlib
-    except ImportError:
-        prog = os.path.basename(script)
-        here = os.path.realpath(sys.executable or "")
-        if (os.path.exists(DEBIAN_PYTHON) and here != os.path.realpath(DEBIAN_PYTHON)
-                and not os.environ.get("PURECACHE_PLOT_REEXEC")):
-            os.environ["PURECACHE_PLOT_REEXEC"] = "1"
-            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(script)] + sys.argv[1:])
-        print(f"{prog}: error: matplotlib not found; install python3-matplotlib "
-              f"(scripts/install-deps.sh) and run with {DEBIAN_PYTHON}", file=sys.stderr)
-        sys.exit(2)
+    """Make sure matplotlib can be imported, re-running `script` under Debian's python3 when
+    the interpreter that started it has none. Only looks for it: importing it costs a tenth
+    of a second that a run rejecting its input need not pay."""
+    import importlib.util
+    if importlib.util.find_spec("matplotlib") is not None:
+        return
+    prog = os.path.basename(script)
+    here = os.path.realpath(sys.executable or "")
+    if (os.path.exists(DEBIAN_PYTHON) and here != os.path.realpath(DEBIAN_PYTHON)
+            and not os.environ.get("PURECACHE_PLOT_REEXEC")):
+        os.environ["PURECACHE_PLOT_REEXEC"] = "1"
+        os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(script)] + sys.argv[1:])
+    print(f"{prog}: error: matplotlib not found; install python3-matplotlib "
+          f"(scripts/install-deps.sh) and run with {DEBIAN_PYTHON}", file=sys.stderr)
+    sys.exit(2)
+
+
+def pyplot():
+    """matplotlib.pyplot on the Agg backend (no display)."""
+    import matplotlib
     matplotlib.use("Agg")
     # Reproducible SVG: element ids derive from this salt, not from a random one.
     matplotlib.rcParams["svg.hashsalt"] = "purecache"
-    return matplotlib
+    import matplotlib.pyplot as plt
+    return plt
 
 
 class Record:
@@ -196,25 +203,26 @@ def sample_label(rate):
     return f"(sampled R={rate:g})" if rate is not None else "(sampled)"
 
 
-def output_path(args, prog_stem, inputs, parser):
+def output_path(args, prog_stem, inputs):
     """The output file and format from -o/--format: PNG unless -o ends in .svg or --format
     svg; the default is `<prog_stem>.<format>` in the current directory."""
     fmt = args.format
     out = args.output
     if out is None:
         out = f"{prog_stem}.{fmt or 'png'}"
+    real_out = os.path.realpath(out)
+    for p in inputs:
+        if os.path.realpath(p) == real_out or (os.path.exists(p) and os.path.exists(out)
+                                                and os.path.samefile(p, out)):
+            raise InputError(out, "the output would overwrite an input; choose another -o")
     ext = os.path.splitext(out)[1].lower()
     from_ext = {".png": "png", ".svg": "svg"}.get(ext)
     if fmt is None:
         if from_ext is None:
-            parser.error(f"{out}: cannot tell the image format from the name; end it in .png or .svg, or give --format")
+            raise InputError(out, "cannot tell the image format from the name; end it in .png or .svg, or give --format")
         fmt = from_ext
     elif from_ext is not None and from_ext != fmt:
-        parser.error(f"{out}: the name ends in {ext} but --format is {fmt}")
-    real_out = os.path.realpath(out)
-    for p in inputs:
-        if os.path.realpath(p) == real_out:
-            raise InputError(out, "the output would overwrite an input; choose another -o")
+        raise InputError(out, f"the name ends in {ext} but --format is {fmt}")
     return out, fmt
 
 

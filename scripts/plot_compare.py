@@ -174,7 +174,7 @@ def plot_bytes_per_entry(ax, runs, series):
 
 
 def plot(runs, title, out, fmt):
-    import matplotlib.pyplot as plt
+    plt = pc.pyplot()
 
     series = list(dict.fromkeys(r.series for r in runs))
     palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -198,7 +198,7 @@ def main():
     args = parser.parse_args()
 
     def body():
-        out, fmt = pc.output_path(args, STEM, args.inputs, parser)
+        out, fmt = pc.output_path(args, STEM, args.inputs)
         records = pc.load_inputs(args.inputs)
         pc.check_same_trace(records)
         runs = collect(records)

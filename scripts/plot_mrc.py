@@ -86,7 +86,7 @@ def label(s, all_series):
 
 
 def plot(series, title, out, fmt):
-    import matplotlib.pyplot as plt
+    plt = pc.pyplot()
 
     fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     colors = {}
@@ -121,7 +121,7 @@ def main():
     args = parser.parse_args()
 
     def body():
-        out, fmt = pc.output_path(args, STEM, args.inputs, parser)
+        out, fmt = pc.output_path(args, STEM, args.inputs)
         records = pc.load_inputs(args.inputs)
         pc.check_same_trace(records)
         series = collect(records)

@@ -68,7 +68,7 @@ def steps(t, values):
 
 
 def plot(t, title, out, fmt):
-    import matplotlib.pyplot as plt
+    plt = pc.pyplot()
 
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=FIGSIZE, dpi=DPI, layout="constrained")
     top.plot(*steps(t, t.hit_ratio), color="#1f77b4", label="per window")
@@ -105,7 +105,7 @@ def main():
     args = parser.parse_args()
 
     def body():
-        out, fmt = pc.output_path(args, STEM, [args.report], parser)
+        out, fmt = pc.output_path(args, STEM, [args.report])
         records = pc.load_file(args.report)
         if len(records) != 1:
             raise records[1].error(f"expected one report, found {len(records)}; "

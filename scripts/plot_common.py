@@ -184,19 +184,17 @@ def load_inputs(paths):
 def check_same_trace(records):
     """All records describe one trace: equal trace.hash where both have one, else equal
     trace.path."""
-    seen = []  # one record per distinct (hash, path) seen so far
+    seen = {}  # (hash or None, path) -> the first record with them
     for r in records:
         h = r.get("trace.hash", "str", nullable=True, default=None)
         p = r.get("trace.path", "str")
-        for s in seen:
-            sh, sp = s.get("trace.hash", default=None), s.get("trace.path")
+        for (sh, sp), s in seen.items():
             same = h == sh if h is not None and sh is not None else p == sp
             if not same:
                 this = f"{p} (hash {h})" if h else p
                 that = f"{sp} (hash {sh})" if sh else sp
                 raise r.error(f"trace {this} differs from trace {that} in {s.where}; plot one trace at a time")
-        if not any(s.get("trace.hash", default=None) == h and s.get("trace.path") == p for s in seen):
-            seen.append(r)
+        seen.setdefault((h, p), r)
 
 
 def sample_label(rate):

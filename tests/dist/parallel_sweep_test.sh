@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 # GNU parallel keeps its state (citation notice, ssh logins) in PARALLEL_HOME: not in ~/.parallel.
 export PARALLEL_HOME=$tmp/parallel-home
 
-sweep=(sweep --trace "$trace" --policies lru,lfu --capacities 1%,10%,1000 --jobs 1)
+sweep=(sweep --trace "$trace" --policies "lru,lfu" --capacities "1%,10%,1000" --jobs 1)
 # --sshlogin : is this machine, as it would appear in a list of ssh logins; -q keeps the command's
 # quoting; --will-cite skips the citation notice, which otherwise waits for input on a terminal.
 parallel --will-cite --halt now,fail=1 --sshlogin : -q \

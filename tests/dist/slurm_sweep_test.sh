@@ -17,10 +17,10 @@ tmp=
 show_logs() {
   [ -n "$tmp" ] || return 0
   local f
-  for f in "$tmp"/log/* "$tmp"/out*/slurm-*.out; do
+  for f in "$tmp"/log/{munged.out,slurmctld.log,slurmd.log} "$tmp"/out*/slurm-*.out; do
     [ -s "$f" ] || continue
-    echo "--- last lines of ${f#"$tmp"/}" >&2
-    tail -n 20 "$f" >&2
+    echo "--- last lines of ${f#"$tmp"/} (without PMIx's, which is not installed)" >&2
+    grep -v 'pmix\|MPI: Cannot create' "$f" | tail -n 20 >&2
   done
 }
 fail() { say "$*"; show_logs; exit 1; }
@@ -31,6 +31,9 @@ sim=$(realpath "$1")
 for tool in munged munge slurmctld slurmd sbatch scontrol sinfo scancel; do
   command -v "$tool" >/dev/null || fail "$tool not found (scripts/install-deps.sh installs munge and slurm-wlm)"
 done
+
+# Only our cluster and our options: an inherited SLURM_* or SBATCH_* variable would redirect them.
+while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(SLURM|SBATCH|SALLOC|SRUN)_' || true)
 
 pids=()  # daemons started here, munged first
 cleanup() {
@@ -69,9 +72,10 @@ mkdir -m 700 "$tmp/munge" "$tmp/state" "$tmp/spool"
 dd if=/dev/urandom of="$tmp/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$tmp/munge/munge.key"
 socket=$tmp/run/munge.socket
+# In the foreground munged logs to stderr.
 munged --foreground --socket="$socket" --key-file="$tmp/munge/munge.key" \
-  --log-file="$tmp/log/munged.log" --pid-file="$tmp/run/munged.pid" \
-  --seed-file="$tmp/munge/munged.seed" </dev/null >"$tmp/log/munged.out" 2>&1 &
+  --pid-file="$tmp/run/munged.pid" --seed-file="$tmp/munge/munged.seed" \
+  </dev/null >"$tmp/log/munged.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
   munge --socket="$socket" --no-input 2>/dev/null | unmunge --socket="$socket" >/dev/null 2>&1 && break
@@ -152,15 +156,17 @@ say "single-node cluster up: node $host, slurmctld port $ctld_port, slurmd port 
 job_state() {  # job_state ID: PENDING, RUNNING, COMPLETED, CANCELLED, FAILED, ...
   scontrol --oneliner show job "$1" | grep -o 'JobState=[A-Z_]*' | cut -d= -f2
 }
-wait_for_job() {  # wait_for_job ID: waits until the job has ended, prints its final state
-  local s deadline=$((SECONDS + timeout_s))
+final=
+wait_for_job() {  # wait_for_job ID: waits until the job has ended, sets final to its state
+  # In this shell, not in $(...): a signal to the test must not wait for the loop to end.
+  local deadline=$((SECONDS + timeout_s))
   while :; do
-    s=$(job_state "$1") || fail "scontrol lost job $1"
-    case $s in
+    final=$(job_state "$1") || fail "scontrol lost job $1"
+    case $final in
       PENDING | RUNNING | CONFIGURING | COMPLETING | SUSPENDED | REQUEUED | RESIZING) ;;
-      *) echo "$s"; return 0 ;;
+      *) return 0 ;;
     esac
-    [ "$SECONDS" -lt "$deadline" ] || fail "job $1 still $s after ${timeout_s} s"
+    [ "$SECONDS" -lt "$deadline" ] || fail "job $1 still $final after ${timeout_s} s"
     sleep 0.25
   done
 }
@@ -176,7 +182,7 @@ submit() {  # submit ARGS...: scripts/slurm-sweep.sh ARGS, sets array and merge
   submitted+=("$array" "$merge")
 }
 submit "$sim" "${sweep[@]}" 3 "$tmp/out"
-final=$(wait_for_job "$merge")
+wait_for_job "$merge"
 [ "$final" = COMPLETED ] || fail "merge job $merge ended $final: $(scontrol --oneliner show job "$merge")"
 for task in 0 1 2; do
   final=$(job_state "${array}_$task")
@@ -193,7 +199,7 @@ runs=$(wc -l <"$tmp/whole.jsonl")
 # 5. A shard that fails (no policy is called "none") leaves the merge's dependency unsatisfiable:
 #    Slurm cancels it, and no sweep.jsonl appears.
 submit "$sim" "${sweep[0]}" "lru,none" "1%" 2 "$tmp/out-bad"
-final=$(wait_for_job "$merge")
+wait_for_job "$merge"
 [ "$final" = CANCELLED ] || fail "merge job $merge after a failed shard ended $final, not CANCELLED"
 [ ! -e "$tmp/out-bad/sweep.jsonl" ] || fail "a merge ran although a shard failed"
 say "a failed shard: Slurm cancelled merge job $merge"

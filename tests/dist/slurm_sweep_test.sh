@@ -73,7 +73,7 @@ dd if=/dev/urandom of="$tmp/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$tmp/munge/munge.key"
 socket=$tmp/run/munge.socket
 # In the foreground munged logs to stderr.
-munged --foreground --socket="$socket" --key-file="$tmp/munge/munge.key" \
+munged --foreground --force --socket="$socket" --key-file="$tmp/munge/munge.key" \
   --pid-file="$tmp/run/munged.pid" --seed-file="$tmp/munge/munged.seed" \
   </dev/null >"$tmp/log/munged.out" 2>&1 &
 pids+=($!)

@@ -28,7 +28,7 @@ fail() { say "$*"; show_logs; exit 1; }
 [ "$(id -u)" -eq 0 ] || fail "must run as root: munged and slurmd run as root here"
 sim=$(realpath "$1")
 [ -x "$sim" ] || fail "$1 is not an executable"
-for tool in munged munge slurmctld slurmd sbatch scontrol sinfo scancel; do
+for tool in munged munge slurmctld slurmd sbatch scontrol sinfo squeue scancel; do
   command -v "$tool" >/dev/null || fail "$tool not found (scripts/install-deps.sh installs munge and slurm-wlm)"
 done
 
@@ -40,8 +40,12 @@ cleanup() {
   local status=$? pid i
   set +e
   if [ ${#pids[@]} -gt 1 ]; then
-    # Cancel what is left of our jobs, then stop slurmctld and slurmd; ask before forcing.
-    [ ${#submitted[@]} -eq 0 ] || scancel --quiet "${submitted[@]}" 2>/dev/null
+    # Cancel what is left of our jobs and let slurmd end their processes (at most 10 s), then
+    # stop slurmctld and slurmd; ask before forcing.
+    if [ ${#submitted[@]} -gt 0 ]; then
+      scancel --quiet "${submitted[@]}" 2>/dev/null
+      for _ in $(seq 50); do [ -z "$(squeue --noheader 2>/dev/null)" ] && break; sleep 0.2; done
+    fi
     timeout 10 scontrol shutdown >/dev/null 2>&1
   fi
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do

@@ -273,7 +273,7 @@ TEST_CASE("sweep options are checked before the trace is read", "[sim][sweep]") 
         "purecache-sim: error: memory-limit must be a whole number of bytes with an optional unit "
         "K, M, G, T, KiB, MiB, GiB or TiB, got 'lots'\n");
   CHECK_THAT(error_of({"--memory-limit", "99999999999T"}), Catch::Contains("is too large"));
-  CHECK_THAT(error_of({"--sample-rate", "2"}), Catch::Contains("sample rate must be in (0, 1]"));
+  CHECK_THAT(error_of({"--sample-rate", "2"}), Catch::Contains("sample-rate must be in (0, 1], got 2"));
   CHECK_THAT(error_of({"--warmup", "100000"}),
              Catch::Contains("must be below the trace's 100000 requests"));
   const Run no_trace = sim({"sweep"});

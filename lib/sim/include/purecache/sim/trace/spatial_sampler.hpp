@@ -2,6 +2,8 @@
 /// Spatial sampling of keys (SHARDS, Waldspurger et al., FAST'15): a fixed pseudo-random subset
 /// of the keys, with every request to a kept key, so reuse patterns survive at a fraction R.
 
+#include <array>
+#include <charconv>
 #include <cstdint>
 #include <string>
 
@@ -20,11 +22,11 @@ class SpatialSampler {
   /// Throws ConfigError unless 0 < rate <= 1 and rate * 2^24 rounds to at least 1.
   explicit SpatialSampler(double rate) {
     if (!(rate > 0) || !(rate <= 1)) {
-      throw ConfigError("sample rate must be in (0, 1], got " + std::to_string(rate));
+      throw ConfigError("sample-rate must be in (0, 1], got " + shortest(rate));
     }
     threshold_ = static_cast<std::uint64_t>(rate * static_cast<double>(kModulus) + 0.5);
     if (threshold_ == 0) {
-      throw ConfigError("sample rate must be at least 1/16777216, got " + std::to_string(rate));
+      throw ConfigError("sample-rate must be at least 1/16777216, got " + shortest(rate));
     }
   }
 
@@ -39,6 +41,11 @@ class SpatialSampler {
   }
 
  private:
+  static std::string shortest(double value) {
+    std::array<char, 32> text{};
+    return {text.data(), std::to_chars(text.data(), text.data() + text.size(), value).ptr};
+  }
+
   // SplitMix64's finalizer of the id: consecutive ids land far apart.
   static std::uint64_t mix(std::uint64_t z) noexcept {
     z += 0x9E3779B97F4A7C15ULL;

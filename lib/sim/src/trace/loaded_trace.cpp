@@ -30,6 +30,12 @@ std::optional<LoadedTrace> LoadedTrace::load(TraceReader& reader, std::size_t me
   const std::size_t max_requests = memory_limit / sizeof(Request);
   LoadedTrace trace;
   TraceHash hash;
+  // An uncompressed oracleGeneral file says how many records it has: no regrowth, no copy.
+  constexpr std::size_t kOracleRecordBytes = 24;
+  if (reader.format() == TraceFormat::oracle_general && !reader.compressed()) {
+    const std::size_t records = reader.total_bytes() / kOracleRecordBytes + kReadAhead;
+    if (records <= max_requests) trace.requests_.reserve(records + kBatch);
+  }
   for (;;) {
     if (stop_signal != nullptr && stop_signal->load(std::memory_order_relaxed) != 0) {
       trace.complete_ = false;

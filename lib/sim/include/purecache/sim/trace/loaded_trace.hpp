@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "purecache/sim/detail/huge_page_allocator.hpp"
 #include "purecache/sim/trace/request.hpp"
 #include "purecache/sim/trace/spatial_sampler.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
@@ -70,7 +71,8 @@ class LoadedTrace {
  private:
   LoadedTrace() = default;
 
-  std::vector<Request> requests_;  // the trace, then kReadAhead zero requests
+  // The trace, then kReadAhead zero requests. Huge pages: fewer page faults and TLB misses.
+  std::vector<Request, detail::HugePageAllocator<Request>> requests_;
   TraceFacts facts_;
   bool complete_ = true;
 };

@@ -151,6 +151,11 @@ CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
   CLI::App* sweep = app.add_subcommand(
       "sweep", "Replay every policy x capacity (fast engine); one JSON report per line");
   add_trace_options(*sweep, config.replay);
+  config.replay.engine = "fast";
+  sweep->add_option("--engine,-e", config.replay.engine,
+                    "fast: counts only, trace held once; library: every run through the public "
+                    "Cache, reading the trace itself (lock and memory figures)")
+      ->capture_default_str();
   sweep->add_option("--policies", config.policies, "Bounded policies, comma-separated")
       ->capture_default_str();
   sweep->add_option("--capacities", config.capacities,

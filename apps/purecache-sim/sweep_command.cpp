@@ -25,6 +25,8 @@
 #include "purecache/sim/sweep/sweep.hpp"
 #include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
+#include "lock_sampling.hpp"
+#include "purecache/sim/trace/trace_hash.hpp"
 #include "replay_options.hpp"
 #include "sweep_plan.hpp"
 
@@ -72,6 +74,32 @@ TraceInput read_trace(const TraceSource& source, const TraceOptions& options,
   return input;
 }
 
+/// One pass that keeps nothing but the facts, the hash included, and whether every key is a
+/// number (the library engine's key type).
+struct ScannedTrace {
+  TraceFacts facts;
+  bool numeric_keys = true;
+};
+
+ScannedTrace scan_trace(const TraceSource& source, const TraceOptions& options,
+                        const CliStreams& streams) {
+  TraceReader reader(source, options);
+  std::vector<Request> batch(4096);
+  TraceHash hash;
+  while (const std::size_t n = reader.read(batch)) {
+    hash.update(std::span(batch).first(n));
+    if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) break;
+  }
+  ScannedTrace scanned{.facts = TraceFacts::of(reader)};
+  scanned.facts.hash = hash.hex();
+  if (reader.format() != TraceFormat::oracle_general) {
+    for (std::size_t id = 0; id < reader.distinct_keys() && scanned.numeric_keys; ++id) {
+      scanned.numeric_keys = reader.key_number(static_cast<KeyId>(id)).has_value();
+    }
+  }
+  return scanned;
+}
+
 void print_summary(std::ostream& err, const SweepPlan& plan, const std::vector<SweepRunOutcome>& done,
                    const SweepInfo& info) {
   char line[160];
@@ -94,7 +122,10 @@ void print_summary(std::ostream& err, const SweepPlan& plan, const std::vector<S
   std::snprintf(line, sizeof line, "%zu of %zu runs (shard %llu/%llu), trace %s, %u jobs, %.2f s\n",
                 done.size(), plan.runs.size(), static_cast<unsigned long long>(plan.shard.index),
                 static_cast<unsigned long long>(plan.shard.count),
-                info.in_memory ? "in memory" : "streamed", info.jobs, info.seconds);
+                plan.engine == ReplayEngine::library ? "read by each run (library engine)"
+                : info.in_memory                     ? "in memory"
+                                                     : "streamed",
+                info.jobs, info.seconds);
   err << line;
 }
 
@@ -123,12 +154,18 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   if (!config.shard.empty()) plan.shard = parse_shard(config.shard);
   const std::uint64_t memory_limit =
       config.memory_limit.empty() ? half_of_ram() : parse_bytes("memory-limit", config.memory_limit);
+  const ReplayEngine engine = parse_replay_engine(config.replay.engine);
+  plan.engine = engine;
   std::optional<SpatialSampler> sampler;
+  if (config.sample_rate && engine == ReplayEngine::library) {
+    throw ConfigError(
+        "--sample-rate needs --engine fast: a miniature replays the sampled trace from memory");
+  }
   if (config.sample_rate) {
     sampler.emplace(*config.sample_rate);
     plan.sample_rate = *config.sample_rate;  // the share kept is within 2^-24 of it
   }
-  plan.base = ReplayConfig{.engine = ReplayEngine::fast,
+  plan.base = ReplayConfig{.engine = engine,
                            .demand_fill = !config.replay.no_fill,
                            .warmup = config.replay.warmup,
                            .synthetic_step = synthetic_step(config.replay.rate),
@@ -144,7 +181,17 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
 
   const auto started = std::chrono::steady_clock::now();
   const TraceSource source(config.replay.trace);
-  TraceInput input = read_trace(source, options, memory_limit, streams);
+  TraceInput input;
+  bool numeric_keys = true;
+  if (engine == ReplayEngine::library) {
+    // Each run reads the trace itself (the library engine needs the keys' spellings): one pass
+    // here learns the distinct keys, the hash and the key type.
+    ScannedTrace scanned = scan_trace(source, options, streams);
+    input.facts = std::move(scanned.facts);
+    numeric_keys = scanned.numeric_keys;
+  } else {
+    input = read_trace(source, options, memory_limit, streams);
+  }
   if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) return;
   if (input.facts.requests == 0) throw TraceError(config.replay.trace, "trace has no requests");
   if (config.replay.warmup >= input.facts.requests) {
@@ -152,6 +199,10 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
               "must be below the trace's " + std::to_string(input.facts.requests) + " requests");
   }
   plan.resolve(input.facts.distinct_keys);
+  if (engine == ReplayEngine::library) {
+    plan.base.key_type = numeric_keys ? ReplayKeyType::u64 : ReplayKeyType::string;
+    plan.base.lock_sample_every = default_lock_sample(input.facts.bytes, input.facts.format);
+  }
 
   std::vector<ReplayConfig> configs;
   for (const std::size_t run : plan.shard_runs()) configs.push_back(plan.config_of(run));
@@ -165,7 +216,9 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
     if (progress) progress->update(done.size(), configs.size(), requests_done);
   };
   SweepInfo info{.in_memory = input.loaded.has_value(), .jobs = jobs};
-  if (input.loaded) {
+  if (engine == ReplayEngine::library) {
+    sweep_library(source, options, configs, jobs, on_done);
+  } else if (input.loaded) {
     std::optional<LoadedTrace> sample;
     if (sampler) {
       sample = input.loaded->sampled(*sampler);

@@ -62,6 +62,7 @@ ReplayConfig SweepPlan::config_of(std::size_t run) const {
 std::string SweepPlan::id(const std::string& trace_hash) const {
   nlohmann::ordered_json parameters = {
       {"trace_hash", trace_hash},
+      {"engine", std::string(to_string(engine))},
       {"policies", policy_names(policies)},
       {"capacities", capacity_specs},
       {"sample_rate", sample_rate ? nlohmann::ordered_json(*sample_rate) : nullptr},

@@ -44,6 +44,7 @@ struct SweepInfo {
 };
 
 struct SweepPlan {
+  ReplayEngine engine = ReplayEngine::fast;
   std::vector<BackendKind> policies;
   std::vector<std::string> capacity_specs;  // as given
   std::vector<CapacitySpec> capacities;

@@ -134,6 +134,44 @@ TEST_CASE("a streamed sweep, one job or several, counts as one held in memory",
   }
 }
 
+TEST_CASE("a library-engine sweep reports what single library replays report", "[sim][sweep]") {
+  purecache::test::TempFolder dir;
+  const std::string names = dir.file("names.csv");
+  purecache::test::write_text(names, purecache::test::mixed_trace(true));
+  for (const std::string& trace : {kSource + "/traces/zipf.txt", names}) {
+    const auto runs = sweep({"--trace", trace, "--engine", "library", "--policies",
+                             bounded_policies(), "--ttl", "5", "--capacities", "10,5%"});
+    const auto fast = sweep({"--trace", trace, "--policies", bounded_policies(), "--ttl", "5",
+                             "--capacities", "10,5%"});
+    REQUIRE(runs.size() == fast.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      INFO(trace << " run " << i);
+      const nlohmann::json& run = runs[i];
+      CHECK(run["engine"] == "library");
+      CHECK(run["key_type"] == (trace == names ? "string" : "u64"));
+      CHECK(run["lock_hold_ns"]["count"].get<std::uint64_t>() > 0);
+      CHECK(run["sweep"]["id"] != fast[i]["sweep"]["id"]);
+      CHECK(run["trace"]["hash"] == fast[i]["trace"]["hash"]);
+      CHECK(run["misses"] == fast[i]["misses"]);
+      nlohmann::json alone = purecache::test::report(
+          {"--policy", run["policy"]["name"], "--capacity", run["policy"]["capacity_spec"],
+           "--trace", trace, "--ttl", "5"});
+      nlohmann::json swept = counted(run);
+      swept.erase("sweep");
+      swept["trace"].erase("hash");
+      swept.erase("lock_hold_ns");  // timed, so never equal
+      alone.erase("lock_hold_ns");
+      CHECK(swept == counted(alone));
+    }
+  }
+  const Run sampled = sim({"sweep", "--trace", kSource + "/traces/zipf.txt", "--engine",
+                           "library", "--sample-rate", "0.5"});
+  CHECK(sampled.code == 2);
+  CHECK(sampled.err ==
+        "purecache-sim: error: --sample-rate needs --engine fast: a miniature replays the sampled "
+        "trace from memory\n");
+}
+
 TEST_CASE("the shards of a sweep partition its runs and merge back into it", "[sim][sweep]") {
   purecache::test::TempFolder dir;
   const std::string trace = kSource + "/traces/zipf.txt";

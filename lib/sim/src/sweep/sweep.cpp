@@ -41,17 +41,16 @@ unsigned thread_count(unsigned jobs, std::size_t runs) {
   return static_cast<unsigned>(std::clamp<std::size_t>(runs, 1, std::max(jobs, 1U)));
 }
 
-}  // namespace
-
-void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, unsigned jobs,
-                  const SweepRunDone& on_done) {
+/// Runs `replay_run(i)` for every run on `jobs` threads, each taking the next run when done.
+template <class ReplayRun>
+void run_each(std::size_t runs, unsigned jobs, const SweepRunDone& on_done, ReplayRun replay_run) {
   std::atomic<std::size_t> next{0};
   std::mutex done_mutex;
   FirstError error;
   const auto work = [&] {
-    for (std::size_t run = next++; run < runs.size() && !error.failed(); run = next++) {
+    for (std::size_t run = next++; run < runs && !error.failed(); run = next++) {
       try {
-        ReplayResult result = replay(trace, runs[run]);
+        ReplayResult result = replay_run(run);
         const std::scoped_lock lock(done_mutex);
         on_done(run, std::move(result));
       } catch (...) {
@@ -61,10 +60,25 @@ void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, 
   };
   {
     std::vector<std::jthread> threads;
-    for (unsigned t = 1; t < thread_count(jobs, runs.size()); ++t) threads.emplace_back(work);
+    for (unsigned t = 1; t < thread_count(jobs, runs); ++t) threads.emplace_back(work);
     work();  // the calling thread is one of the workers
   }
   error.rethrow();
+}
+
+}  // namespace
+
+void sweep_library(const TraceSource& source, const TraceOptions& options,
+                   std::span<const ReplayConfig> runs, unsigned jobs, const SweepRunDone& on_done) {
+  run_each(runs.size(), jobs, on_done, [&](std::size_t run) {
+    TraceReader reader(source, options);
+    return replay(reader, runs[run]);
+  });
+}
+
+void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, unsigned jobs,
+                  const SweepRunDone& on_done) {
+  run_each(runs.size(), jobs, on_done, [&](std::size_t run) { return replay(trace, runs[run]); });
 }
 
 TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& options,

@@ -36,4 +36,10 @@ void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, 
                                          const std::atomic<int>* stop_signal,
                                          const SweepRunDone& on_done);
 
+/// Replays every config of `runs` with the library engine (config.key_type u64 or string), each
+/// run reading the trace with its own reader, `jobs` runs at a time. Lock holds are timed while
+/// other runs share the machine: docs/sweeps.md says what that means for them.
+void sweep_library(const TraceSource& source, const TraceOptions& options,
+                   std::span<const ReplayConfig> runs, unsigned jobs, const SweepRunDone& on_done);
+
 }  // namespace purecache::sim

@@ -1,11 +1,6 @@
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -14,10 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "capacity_spec.hpp"
+#include "command_checks.hpp"
 #include "commands.hpp"
 #include "lock_sampling.hpp"
 #include "option_limits.hpp"
 #include "progress_bar.hpp"
+#include "report_output.hpp"
+#include "trace_options.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
@@ -32,53 +31,9 @@ namespace purecache::sim {
 
 namespace {
 
-/// "N" entries or "P%" of the distinct keys.
-struct CapacitySpec {
-  std::uint64_t entries = 0;  // when !percent
-  double percent = 0;         // when percent
-  bool is_percent = false;
-};
-
 [[noreturn]] void bad_value(std::string_view option, std::string_view value,
                             std::string_view requirement) {
   purecache::detail::throw_config_error(option, purecache::detail::quoted(value), requirement);
-}
-
-CapacitySpec parse_capacity(std::string_view text) {
-  constexpr std::string_view kRequirement =
-      "must be a positive number of entries or a percentage like 10%";
-  CapacitySpec spec;
-  const bool is_percent = !text.empty() && text.back() == '%';
-  const std::string_view number = is_percent ? text.substr(0, text.size() - 1) : text;
-  const char* end = number.data() + number.size();
-  if (is_percent) {
-    const auto [ptr, ec] = std::from_chars(number.data(), end, spec.percent);
-    if (ec != std::errc{} || ptr != end || !(spec.percent > 0) || spec.percent > 100) {
-      bad_value("capacity", text, "percentage must be in (0, 100]");
-    }
-    spec.is_percent = true;
-  } else {
-    const auto [ptr, ec] = std::from_chars(number.data(), end, spec.entries);
-    if (ec != std::errc{} || ptr != end || number.empty())
-      bad_value("capacity", text, kRequirement);
-    if (spec.entries == 0) bad_value("capacity", text, "must be >= 1");
-  }
-  return spec;
-}
-
-std::vector<std::pair<std::string, std::string>> parse_csv_columns(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> columns;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    const std::size_t equals = item.find('=');
-    if (equals == std::string_view::npos || equals == 0 || equals + 1 == item.size()) {
-      bad_value("csv-columns", item, "entries must be field=column");
-    }
-    columns.emplace_back(std::string(item.substr(0, equals)), std::string(item.substr(equals + 1)));
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-  }
-  return columns;
 }
 
 // The shortest text that reads back as `value`: what the user typed, in a canonical spelling.
@@ -116,14 +71,6 @@ Duration synthetic_step(double rate) {
   return Duration{std::llround(1e9 / rate)};
 }
 
-/// The one warm-up check, made as soon as the request count is known; the same words each time.
-void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
-  if (warmup >= requests) {
-    bad_value("warmup", std::to_string(warmup),
-              "must be below the trace's " + std::to_string(requests) + " requests");
-  }
-}
-
 /// Checks the warm-up against an uncompressed oracleGeneral file's record count, its size / 24,
 /// before any pass over it. Records of size 0 count here and are dropped later, so a warm-up
 /// that passes may still fail once the replay has counted the requests.
@@ -136,17 +83,6 @@ void check_warmup_before_reading(const SimConfig& config, const TraceSource& sou
   if (probe.format() == TraceFormat::oracle_general && !probe.compressed() && records > 0) {
     check_warmup(config.warmup, records);
   }
-}
-
-TraceOptions trace_options(const SimConfig& config) {
-  TraceOptions options{.format = parse_trace_format(config.format),
-                       .csv_columns = parse_csv_columns(config.csv_columns)};
-  if (config.on_error == "skip") {
-    options.skip_errors = true;
-  } else if (config.on_error != "fail") {
-    bad_value("on-error", config.on_error, "must be fail or skip");
-  }
-  return options;
 }
 
 bool stop_requested(const CliStreams& streams) {
@@ -199,64 +135,6 @@ ReplayKeyType parse_key_type(const SimConfig& config, ReplayEngine engine,
   return detect_key_type(source, options);
 }
 
-/// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
-std::string no_requests_reason(const TraceReader& reader) {
-  std::string reason = "trace has no requests";
-  const char* separator = ": ";
-  if (reader.skipped() > 0) {
-    reason.append(separator).append(std::to_string(reader.skipped()));
-    reason.append(" malformed records skipped (--on-error skip)");
-    separator = " and ";
-  }
-  if (reader.ignored() > 0) {
-    reason.append(separator).append(std::to_string(reader.ignored()));
-    reason.append(" records of size 0 ignored");
-  }
-  if (!reader.error_locations().empty()) {
-    reason.append("; the first skipped: ").append(reader.error_locations().front());
-  }
-  return reason;
-}
-
-/// Refuses an --output that names the trace, through a symlink or a hard link too, or that is
-/// the file redirected to stdin for `--trace -`: the report would destroy the trace it describes.
-/// An output that does not exist yet cannot be the trace.
-void check_output_is_not_trace(const SimConfig& config) {
-  struct stat trace {};
-  struct stat output {};
-  const int traced =
-      config.trace == "-" ? ::fstat(STDIN_FILENO, &trace) : ::stat(config.trace.c_str(), &trace);
-  if (traced != 0 || ::stat(config.output.c_str(), &output) != 0) return;
-  if (trace.st_dev == output.st_dev && trace.st_ino == output.st_ino) {
-    throw ConfigError("--output " + config.output + " is the trace " + config.trace +
-                      ": the report would overwrite it");
-  }
-}
-
-void write_report(const SimConfig& config, const CliStreams& streams,
-                  const nlohmann::ordered_json& report) {
-  if (config.output.empty()) {
-    errno = 0;  // a failing stream leaves the write(2) error here; other streams leave 0
-    streams.out << (streams.out_is_terminal && !config.jsonl ? report.dump(2) : report.dump())
-                << '\n';
-    streams.out.flush();
-    if (!streams.out) {
-      const int error = errno;
-      throw OutputError(std::string("cannot write the report to stdout") +
-                        (error != 0 ? std::string(": ") + std::strerror(error) : ""));
-    }
-    return;
-  }
-  const std::string line = report.dump() + '\n';
-  if (config.jsonl) {
-    append_line(config.output, line, "the report");
-    return;
-  }
-  AtomicFile file(config.output, "the report");
-  file.write(line);
-  file.commit();
-}
-
 }  // namespace
 
 void run_replay(const SimConfig& config, const CliStreams& streams) {
@@ -266,7 +144,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   if (engine == ReplayEngine::fast && config.lock_sample) {
     throw ConfigError("--lock-sample is for the library engine; --engine fast times no lock");
   }
-  const TraceOptions options = trace_options(config);
+  const TraceOptions options =
+      make_trace_options(config.format, config.csv_columns, config.on_error);
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
   const Duration step = synthetic_step(config.rate);
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
@@ -285,7 +164,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   }
 
   if (!config.output.empty()) {
-    check_output_is_not_trace(config);
+    check_output_is_not_trace(config.output, config.trace);
     // Fail before a long replay, not after, if the report cannot be written; but create
     // nothing: a run that ends without a report must leave no file behind.
     check_writable(config.output, "the report", config.jsonl);
@@ -302,8 +181,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       if (counts.requests > 0 && !stop_requested(streams)) {
         check_warmup(config.warmup, counts.requests);
       }
-      const auto share = static_cast<double>(counts.distinct_keys) * capacity_spec.percent / 100.0;
-      capacity = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(share + 1e-9)));
+      capacity = capacity_entries(capacity_spec, counts.distinct_keys);
     } else {
       capacity = capacity_spec.entries;
     }
@@ -376,7 +254,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       .ignored_records = reader.ignored(),
       .peak_rss_bytes = peak_rss_bytes(),
   };
-  write_report(config, streams, make_report(context, result));
+  write_report(make_report(context, result), config.output, config.jsonl, streams);
 }
 
 }  // namespace purecache::sim

@@ -136,12 +136,13 @@ std::vector<MrcPoint> mrc_points(const MrcProfile& profile,
       point.hits = below;
       point.misses = sampled_misses;
       point.miss_ratio = static_cast<double>(sampled_misses) / gets;
+      point.hit_ratio = static_cast<double>(below) / gets;
     } else {
       point.miss_ratio = std::min(1.0, static_cast<double>(sampled_misses) / expected);
       point.misses = static_cast<std::uint64_t>(std::llround(point.miss_ratio * gets));
       point.hits = profile.gets - point.misses;
+      point.hit_ratio = 1.0 - point.miss_ratio;
     }
-    point.hit_ratio = 1.0 - point.miss_ratio;
   }
   return points;
 }

@@ -62,7 +62,7 @@ struct MrcPoint {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double miss_ratio = 0;  // misses / gets exactly, or the SHARDS estimate; 0 when no gets
-  double hit_ratio = 0;   // 1 - miss_ratio; 0 when no gets
+  double hit_ratio = 0;   // hits / gets exactly, or 1 - the estimate; 0 when no gets
 };
 
 /// The curve at each capacity (each >= 1), in the order given. O(capacities * log + distances).

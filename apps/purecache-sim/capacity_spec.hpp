@@ -18,7 +18,8 @@ struct CapacitySpec {
 [[nodiscard]] CapacitySpec parse_capacity(std::string_view text,
                                           std::string_view option = "capacity");
 
-/// The entries `spec` stands for with `distinct_keys` keys: N, or floor(keys * P / 100), at least 1.
+/// The entries `spec` stands for with `distinct_keys` keys: N, or floor(keys * P / 100), at
+/// least 1.
 [[nodiscard]] std::uint64_t capacity_entries(const CapacitySpec& spec,
                                              std::uint64_t distinct_keys) noexcept;
 

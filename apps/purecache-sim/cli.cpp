@@ -157,14 +157,16 @@ void add_gen_command(CLI::App& app, GenConfig& config) {
 }
 
 void add_mrc_command(CLI::App& app, MrcCommandConfig& config) {
-  CLI::App* mrc = app.add_subcommand("mrc", "Write the LRU miss-ratio curve of a trace (docs/mrc.md)");
+  CLI::App* mrc =
+      app.add_subcommand("mrc", "Write the LRU miss-ratio curve of a trace (docs/mrc.md)");
   mrc->add_option("--trace,-t", config.trace, "Trace (optionally .zst); - reads stdin")
       ->type_name("PATH")
       ->required();
   mrc->add_option("--policy,-p", config.policy, "Eviction policy: lru only")->capture_default_str();
   CLI::Option* capacities =
-      mrc->add_option("--capacities,-c", config.capacities,
-                      "Cache sizes, comma-separated: entries (N) or shares of the distinct keys (P%)")
+      mrc->add_option(
+             "--capacities,-c", config.capacities,
+             "Cache sizes, comma-separated: entries (N) or shares of the distinct keys (P%)")
           ->type_name("N|P%,...");
   mrc->add_option("--points", config.points,
                   "Or this many sizes, log-spaced from 1 to the distinct keys")
@@ -181,7 +183,8 @@ void add_mrc_command(CLI::App& app, MrcCommandConfig& config) {
       ->capture_default_str();
   mrc->add_option("--csv-columns", config.csv_columns,
                   "Map csv columns: field=column,... fields: key,timestamp,size,op,ttl");
-  mrc->add_option("--on-error", config.on_error, "On a malformed record: fail, or skip and count it")
+  mrc->add_option("--on-error", config.on_error,
+                  "On a malformed record: fail, or skip and count it")
       ->capture_default_str();
   mrc->add_option("--output,-o", config.output, "Write the curve to FILE instead of stdout")
       ->type_name("FILE");

@@ -43,7 +43,8 @@ std::vector<std::uint64_t> resolve_capacities(const MrcCommandConfig& config,
                                               std::uint64_t distinct_keys) {
   if (specs.empty()) return log_spaced_capacities(config.points, distinct_keys);
   std::vector<std::uint64_t> capacities;
-  for (const CapacitySpec& spec : specs) capacities.push_back(capacity_entries(spec, distinct_keys));
+  for (const CapacitySpec& spec : specs)
+    capacities.push_back(capacity_entries(spec, distinct_keys));
   std::sort(capacities.begin(), capacities.end());
   capacities.erase(std::unique(capacities.begin(), capacities.end()), capacities.end());
   return capacities;
@@ -82,9 +83,9 @@ nlohmann::ordered_json make_curve_report(const MrcCommandConfig& config, const T
   report["points"] = std::move(rows);
   report["throughput"] = {
       {"wall_seconds", profile.wall_seconds},
-      {"requests_per_second", profile.wall_seconds > 0 ? static_cast<double>(profile.requests) /
-                                                             profile.wall_seconds
-                                                       : 0.0}};
+      {"requests_per_second", profile.wall_seconds > 0
+                                  ? static_cast<double>(profile.requests) / profile.wall_seconds
+                                  : 0.0}};
   report["complete"] = profile.complete;
   return report;
 }
@@ -101,8 +102,9 @@ void run_mrc(const MrcCommandConfig& config, const CliStreams& streams) {
                              .sample_rate = config.sample_rate,
                              .stop_signal = streams.stop_signal};
   if (config.no_fill) {
-    throw ConfigError("--no-fill has no miss-ratio curve: without demand fill LRU is not a stack "
-                      "algorithm (replay each size instead)");
+    throw ConfigError(
+        "--no-fill has no one-pass miss-ratio curve: without demand fill a get moves its "
+        "key only in the cache sizes where it hits (replay each size instead)");
   }
   if (config.sample_rate) (void)SpatialSampler(*config.sample_rate);  // checks the rate
   const std::vector<CapacitySpec> specs =

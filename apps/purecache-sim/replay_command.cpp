@@ -15,8 +15,6 @@
 #include "lock_sampling.hpp"
 #include "option_limits.hpp"
 #include "progress_bar.hpp"
-#include "report_output.hpp"
-#include "trace_options.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
@@ -26,6 +24,8 @@
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 #include "purecache/sim/trace/trace_source.hpp"
+#include "report_output.hpp"
+#include "trace_options.hpp"
 
 namespace purecache::sim {
 

@@ -13,8 +13,7 @@ void write_report(const nlohmann::ordered_json& report, const std::string& outpu
                   const CliStreams& streams) {
   if (output.empty()) {
     errno = 0;  // a failing stream leaves the write(2) error here; other streams leave 0
-    streams.out << (streams.out_is_terminal && !one_line ? report.dump(2) : report.dump())
-                << '\n';
+    streams.out << (streams.out_is_terminal && !one_line ? report.dump(2) : report.dump()) << '\n';
     streams.out.flush();
     if (!streams.out) {
       const int error = errno;

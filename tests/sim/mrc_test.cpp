@@ -35,7 +35,8 @@ namespace {
 
 const std::string kSource = PURECACHE_SOURCE_DIR;
 const std::string kZipf = kSource + "/traces/zipf.txt";
-const TraceOptions kCloudCsv{.csv_columns = {{"key", "lbn"}, {"timestamp", "time"}, {"size", "size"}}};
+const TraceOptions kCloudCsv{
+    .csv_columns = {{"key", "lbn"}, {"timestamp", "time"}, {"size", "size"}}};
 
 MrcProfile profile(const std::string& path, const TraceOptions& options, const MrcConfig& config) {
   TraceReader reader(path, options);
@@ -145,14 +146,16 @@ TEST_CASE("the exact curve equals LRU replays at every capacity with sets, delet
   const std::string path = dir.file("ops.csv");
   purecache::test::write_text(path, trace_with_ops(11, 2500, 60));
   std::vector<std::uint64_t> every;
-  for (std::uint64_t c = 1; c <= 62; ++c) every.push_back(c);
+  for (std::uint64_t c = 1; c <= 62; ++c)
+    every.push_back(c);
   check_against_replay(path, {}, every, GENERATE(std::uint64_t{0}, std::uint64_t{700}));
 }
 
 TEST_CASE("the exact curve equals LRU replays of generated zipf, loop and mix traces",
           "[mrc][exact]") {
-  const auto kind = GENERATE(purecache::sim::GeneratorKind::zipf, purecache::sim::GeneratorKind::loop,
-                             purecache::sim::GeneratorKind::mix);
+  const auto kind =
+      GENERATE(purecache::sim::GeneratorKind::zipf, purecache::sim::GeneratorKind::loop,
+               purecache::sim::GeneratorKind::mix);
   const purecache::test::TempFolder dir;
   const std::string path = dir.file("generated.bin");
   {
@@ -239,20 +242,21 @@ TEST_CASE("log-spaced capacities run from 1 to the key count without repeats", "
 
 TEST_CASE("a curve without demand fill is refused", "[mrc][errors]") {
   TraceReader reader(kZipf);
-  CHECK_THROWS_MATCHES(
-      purecache::sim::profile_mrc(reader, {.demand_fill = false}), purecache::ConfigError,
-      Catch::Message(
-          "a miss-ratio curve needs demand fill: without it LRU is not a stack algorithm"));
+  CHECK_THROWS_MATCHES(purecache::sim::profile_mrc(reader, {.demand_fill = false}),
+                       purecache::ConfigError,
+                       Catch::Message("a miss-ratio curve needs demand fill: without it a get "
+                                      "moves its key only in the cache sizes where it hits"));
 }
 
 TEST_CASE("purecache-sim mrc writes one JSON object with the curve's fields in order",
           "[mrc][cli]") {
   const auto r = mrc_report({"mrc", "--trace", kZipf, "--capacities", "10%,1,868,100%,20000"});
   std::vector<std::string> keys;
-  for (const auto& item : r.items()) keys.push_back(item.key());
+  for (const auto& item : r.items())
+    keys.push_back(item.key());
   CHECK(keys == std::vector<std::string>{"schema_version", "tool", "kind", "trace", "policy",
-                                         "method", "sample_rate", "replay", "gets",
-                                         "sampled_gets", "points", "throughput", "complete"});
+                                         "method", "sample_rate", "replay", "gets", "sampled_gets",
+                                         "points", "throughput", "complete"});
   CHECK(r["schema_version"] == 2);
   CHECK(r["kind"] == "mrc");
   CHECK(r["method"] == "exact");
@@ -267,7 +271,8 @@ TEST_CASE("purecache-sim mrc writes one JSON object with the curve's fields in o
   CHECK(r["complete"] == true);
   // 10% and 868 are one capacity; points ascend.
   std::vector<std::uint64_t> capacities;
-  for (const auto& point : r["points"]) capacities.push_back(point["capacity"]);
+  for (const auto& point : r["points"])
+    capacities.push_back(point["capacity"]);
   CHECK(capacities == std::vector<std::uint64_t>{1, 868, 8688, 20000});
   const auto& at_868 = r["points"][1];
   CHECK(at_868["hits"] == 64053);  // as `purecache-sim --engine fast --capacity 868` counts
@@ -280,7 +285,8 @@ TEST_CASE("purecache-sim mrc writes one JSON object with the curve's fields in o
 TEST_CASE("purecache-sim mrc --points spaces capacities in log scale", "[mrc][cli]") {
   const auto r = mrc_report({"mrc", "--trace", kZipf, "--points", "5"});
   std::vector<std::uint64_t> capacities;
-  for (const auto& point : r["points"]) capacities.push_back(point["capacity"]);
+  for (const auto& point : r["points"])
+    capacities.push_back(point["capacity"]);
   CHECK(capacities == purecache::sim::log_spaced_capacities(5, 8688));
   // 100 by default, fewer once small sizes round alike: 1, 1.096, 1.201... are all 1.
   const auto by_default = mrc_report({"mrc", "--trace", kZipf})["points"];
@@ -315,8 +321,9 @@ TEST_CASE("purecache-sim mrc writes its file atomically and never over the trace
 
   const std::string trace = dir.file("trace.txt");
   purecache::test::write_text(trace, "1\n2\n1\n");
-  check_rejected({"mrc", "--trace", trace, "-o", trace},
-                 "--output " + trace + " is the trace " + trace + ": the report would overwrite it");
+  check_rejected(
+      {"mrc", "--trace", trace, "-o", trace},
+      "--output " + trace + " is the trace " + trace + ": the report would overwrite it");
   CHECK(purecache::test::read_text(trace) == "1\n2\n1\n");
 }
 
@@ -336,8 +343,8 @@ TEST_CASE("purecache-sim mrc stopped by a signal writes nothing", "[mrc][cli][si
 
 TEST_CASE("purecache-sim mrc refuses what has no LRU curve and bad options", "[mrc][cli][errors]") {
   check_rejected({"mrc", "--trace", kZipf, "--no-fill"},
-                 "--no-fill has no miss-ratio curve: without demand fill LRU is not a stack "
-                 "algorithm (replay each size instead)");
+                 "--no-fill has no one-pass miss-ratio curve: without demand fill a get moves its "
+                 "key only in the cache sizes where it hits (replay each size instead)");
   check_rejected({"mrc", "--trace", kZipf, "--policy", "lfu"},
                  "mrc policy must be lru (the curve is LRU's stack distances), got 'lfu'");
   check_rejected({"mrc", "--trace", kZipf, "--sample-rate", "0"},
@@ -348,8 +355,9 @@ TEST_CASE("purecache-sim mrc refuses what has no LRU curve and bad options", "[m
                  "sample rate must be at least 1/16777216, got 0.000000");
   check_rejected({"mrc", "--trace", kZipf, "--capacities", "10,0"},
                  "capacities must be >= 1, got '0'");
-  check_rejected({"mrc", "--trace", kZipf, "--capacities", "10,,20"},
-                 "capacities must be a positive number of entries or a percentage like 10%, got ''");
+  check_rejected(
+      {"mrc", "--trace", kZipf, "--capacities", "10,,20"},
+      "capacities must be a positive number of entries or a percentage like 10%, got ''");
   check_rejected({"mrc", "--trace", kZipf, "--capacities", "200%"},
                  "capacities percentage must be in (0, 100], got '200%'");
   check_rejected({"mrc", "--trace", kZipf, "--points", "0"}, "points must be >= 1, got '0'");

@@ -35,10 +35,12 @@ class EverySizeLRU {
     return hits;
   }
   void set(KeyId key) {
-    for (std::size_t c = 0; c < caches_.size(); ++c) insert(caches_[c], c + 1, key);
+    for (std::size_t c = 0; c < caches_.size(); ++c)
+      insert(caches_[c], c + 1, key);
   }
   void erase(KeyId key) {
-    for (auto& cache : caches_) cache.remove(key);
+    for (auto& cache : caches_)
+      cache.remove(key);
   }
 
  private:
@@ -56,7 +58,8 @@ class EverySizeLRU {
 TEST_CASE("stack distances of a hand-worked trace count the keys used since", "[mrc][stack]") {
   StackDistanceProfiler stack;
   std::vector<std::uint64_t> distances;
-  for (const KeyId key : {0u, 1u, 2u, 0u, 1u, 1u, 3u, 0u}) distances.push_back(stack.access(key));
+  for (const KeyId key : {0u, 1u, 2u, 0u, 1u, 1u, 3u, 0u})
+    distances.push_back(stack.access(key));
   // a b c a b b d a: a sees c, b; b sees a, c; b nothing; d is new; a sees d, b.
   CHECK(distances == std::vector<std::uint64_t>{kCold, kCold, kCold, 2, 2, 0, kCold, 2});
   CHECK(stack.depth() == 4);
@@ -70,9 +73,9 @@ TEST_CASE("a deleted key leaves a hole that counts in depths until an access fil
   CHECK(stack.access(2) == kCold);  // c          stack: c b a
   stack.erase(1);                   // delete b   stack: c _ a
   CHECK(stack.holes() == 1);
-  CHECK(stack.access(0) == 2);  // a's slot below the hole: 2 entries' room above it
-  CHECK(stack.holes() == 1);    // the hole moved to where a was: a c _
-  CHECK(stack.access(2) == 1);  // c                            c a _
+  CHECK(stack.access(0) == 2);      // a's slot below the hole: 2 entries' room above it
+  CHECK(stack.holes() == 1);        // the hole moved to where a was: a c _
+  CHECK(stack.access(2) == 1);      // c                            c a _
   CHECK(stack.access(3) == kCold);  // d fills the hole         d c a
   CHECK(stack.holes() == 0);
   CHECK(stack.access(0) == 2);
@@ -85,7 +88,7 @@ TEST_CASE("a deleted key leaves a hole that counts in depths until an access fil
 TEST_CASE("distance below C is a hit of the LRU cache of C entries, for gets, sets and deletes",
           "[mrc][stack][oracle]") {
   const std::size_t min_window = GENERATE(std::size_t{1}, std::size_t{7}, std::size_t{64},
-                                                  StackDistanceProfiler::kDefaultMinWindow);
+                                          StackDistanceProfiler::kDefaultMinWindow);
   INFO("min_window " << min_window);
   constexpr KeyId kKeys = 24;
   StackDistanceProfiler stack(min_window);
@@ -148,7 +151,8 @@ TEST_CASE("a window of no times is refused", "[mrc][stack][errors]") {
 
 TEST_CASE("the distance histogram counts cold accesses apart", "[mrc][stack]") {
   DistanceHistogram histogram;
-  for (const std::uint64_t d : {kCold, std::uint64_t{0}, std::uint64_t{3}, std::uint64_t{3}, kCold}) {
+  for (const std::uint64_t d :
+       {kCold, std::uint64_t{0}, std::uint64_t{3}, std::uint64_t{3}, kCold}) {
     histogram.add(d);
   }
   CHECK(histogram.cold() == 2);

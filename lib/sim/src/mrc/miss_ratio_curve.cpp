@@ -18,8 +18,7 @@ namespace {
 constexpr std::size_t kBatch = 4096;  // requests read per TraceReader::read
 
 bool stop_requested(const MrcConfig& config) noexcept {
-  return config.stop_signal != nullptr &&
-         config.stop_signal->load(std::memory_order_relaxed) != 0;
+  return config.stop_signal != nullptr && config.stop_signal->load(std::memory_order_relaxed) != 0;
 }
 
 // One loop per mode, so the exact profile tests no sampler per request.
@@ -68,7 +67,8 @@ void profile_requests(TraceReader& reader, const MrcConfig& config, const Spatia
 // R = T / 2^24, in integers. Saturates for capacities past any distance.
 std::uint64_t sampled_bound(std::uint64_t capacity, std::uint64_t threshold) {
   const purecache::detail::Uint128 product = purecache::detail::Uint128{capacity} * threshold;
-  const purecache::detail::Uint128 bound = (product + SpatialSampler::kModulus - 1) / SpatialSampler::kModulus;
+  const purecache::detail::Uint128 bound =
+      (product + SpatialSampler::kModulus - 1) / SpatialSampler::kModulus;
   return bound > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(bound);
 }
 
@@ -82,14 +82,15 @@ std::optional<double> MrcProfile::sample_rate() const noexcept {
 MrcProfile profile_mrc(TraceReader& reader, const MrcConfig& config) {
   if (!config.demand_fill) {
     throw ConfigError(
-        "a miss-ratio curve needs demand fill: without it LRU is not a stack algorithm");
+        "a miss-ratio curve needs demand fill: without it a get moves its key only in the cache "
+        "sizes where it hits");
   }
   const auto start = std::chrono::steady_clock::now();
   MrcProfile profile;
   if (config.sample_rate) {
     const SpatialSampler sampler(*config.sample_rate);
-    profile.sample_threshold = static_cast<std::uint64_t>(
-        sampler.rate() * static_cast<double>(SpatialSampler::kModulus));
+    profile.sample_threshold =
+        static_cast<std::uint64_t>(sampler.rate() * static_cast<double>(SpatialSampler::kModulus));
     profile_requests<true>(reader, config, &sampler, profile);
   } else {
     profile_requests<false>(reader, config, nullptr, profile);
@@ -109,9 +110,8 @@ std::vector<MrcPoint> mrc_points(const MrcProfile& profile,
   }
   std::vector<std::size_t> order(capacities.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return bounds[a] < bounds[b];
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return bounds[a] < bounds[b]; });
 
   const std::span<const std::uint64_t> counts = profile.histogram.counts();
   const double gets = static_cast<double>(profile.gets);
@@ -124,7 +124,8 @@ std::vector<MrcPoint> mrc_points(const MrcProfile& profile,
   std::uint64_t below = 0;  // profiled gets of distance < bounds[order[k]]
   std::size_t d = 0;
   for (const std::size_t i : order) {
-    for (; d < counts.size() && d < bounds[i]; ++d) below += counts[d];
+    for (; d < counts.size() && d < bounds[i]; ++d)
+      below += counts[d];
     MrcPoint& point = points[i];
     point.capacity = capacities[i];
     if (profile.gets == 0) {

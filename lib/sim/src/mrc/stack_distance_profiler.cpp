@@ -33,7 +33,7 @@ std::size_t StackDistanceProfiler::memory_bytes() const noexcept {
 }
 
 void StackDistanceProfiler::grow(KeyId key) {
-  const std::size_t size = std::max({std::size_t{key} + 1, last_.size() * 2, std::size_t{1024}});
+  const std::size_t size = std::max(std::size_t{key} + 1, last_.size() * 2);
   last_.resize(size, kAbsent);
 }
 
@@ -53,7 +53,8 @@ void StackDistanceProfiler::renumber() {
   for (std::uint32_t& t : last_) {
     if (t != kAbsent) t = rank(t);
   }
-  for (std::uint32_t& t : holes_) t = rank(t);  // an order-preserving map keeps the heap a heap
+  for (std::uint32_t& t : holes_)
+    t = rank(t);  // an order-preserving map keeps the heap a heap
   // Free times at least the stack's depth and the ids seen: the next renumbering, which costs
   // O(window / 64 + ids + holes), comes after at least as many accesses.
   const std::uint64_t free = std::max<std::uint64_t>({marked_, last_.size(), min_window_});
@@ -69,7 +70,8 @@ void StackDistanceProfiler::renumber() {
 void StackDistanceProfiler::rebuild(std::uint64_t window) {
   const std::size_t words = static_cast<std::size_t>((window + 63) / 64);
   bits_.assign(words, 0);
-  for (std::uint32_t w = 0; w < marked_ / 64; ++w) bits_[w] = ~std::uint64_t{0};
+  for (std::uint32_t w = 0; w < marked_ / 64; ++w)
+    bits_[w] = ~std::uint64_t{0};
   if (marked_ % 64 != 0) bits_[marked_ / 64] = (std::uint64_t{1} << (marked_ % 64)) - 1;
   // Linear Fenwick construction: each node passes its sum to its parent.
   tree_.assign(words + 1, 0);

@@ -20,7 +20,8 @@ class DistanceHistogram {
       ++cold_;
       return;
     }
-    if (distance >= counts_.size()) [[unlikely]] grow(distance);
+    if (distance >= counts_.size()) [[unlikely]]
+      grow(distance);
     ++counts_[distance];
   }
 
@@ -31,7 +32,8 @@ class DistanceHistogram {
   /// Every access counted, cold ones included.
   [[nodiscard]] std::uint64_t total() const noexcept {
     std::uint64_t sum = cold_;
-    for (const std::uint64_t n : counts_) sum += n;
+    for (const std::uint64_t n : counts_)
+      sum += n;
     return sum;
   }
 

@@ -19,8 +19,8 @@ namespace purecache::sim {
 
 /// How to profile. Set with designated initializers.
 struct MrcConfig {
-  /// Must be true: without demand fill LRU is not a stack algorithm (a miss inserts nothing, so
-  /// small and large caches diverge), and profile_mrc throws ConfigError.
+  /// Must be true, else profile_mrc throws ConfigError: without demand fill a get moves its key
+  /// only in the cache sizes where it hits, so no single stack describes every size.
   bool demand_fill = true;
   std::uint64_t warmup = 0;  // leading requests replayed but not counted
   /// SHARDS: profile only the keys a SpatialSampler of this rate keeps. Empty: every key, exact.

@@ -38,12 +38,15 @@ class StackDistanceProfiler {
   /// A get or a set of `key`: returns its stack distance (kCold if absent) and makes it the most
   /// recent. O(log W) amortised.
   std::uint64_t access(KeyId key) {
-    if (key >= last_.size()) [[unlikely]] grow(key);
-    if (next_ == window_) [[unlikely]] renumber();
+    if (key >= last_.size()) [[unlikely]]
+      grow(key);
+    if (next_ == window_) [[unlikely]]
+      renumber();
     const std::uint32_t t = last_[key];
     std::uint64_t distance = kCold;
     if (t == kAbsent) {
-      if (!holes_.empty()) [[unlikely]] fill_top_hole();
+      if (!holes_.empty()) [[unlikely]]
+        fill_top_hole();
     } else {
       distance = marks_after(t);
       if (!holes_.empty() && holes_.front() > t) [[unlikely]] {
@@ -78,7 +81,8 @@ class StackDistanceProfiler {
   [[nodiscard]] std::uint64_t marks_after(std::uint32_t t) const noexcept {
     const std::uint32_t word = t >> 6;
     std::uint32_t before = 0;  // marks in words [0, word)
-    for (std::uint32_t i = word; i > 0; i &= i - 1) before += tree_[i];
+    for (std::uint32_t i = word; i > 0; i &= i - 1)
+      before += tree_[i];
     const std::uint64_t upto = bits_[word] & (~std::uint64_t{0} >> (63 - (t & 63)));
     return marked_ - before - static_cast<std::uint32_t>(std::popcount(upto));
   }
@@ -95,7 +99,8 @@ class StackDistanceProfiler {
   // Fenwick update of word w (tree_ is 1-based: node i covers words (i - lowbit(i), i]).
   void add(std::uint32_t word, std::uint32_t delta) noexcept {
     const auto n = static_cast<std::uint32_t>(tree_.size());
-    for (std::uint32_t i = word + 1; i < n; i += i & (0u - i)) tree_[i] += delta;
+    for (std::uint32_t i = word + 1; i < n; i += i & (0u - i))
+      tree_[i] += delta;
   }
   void fill_top_hole() noexcept {
     std::pop_heap(holes_.begin(), holes_.end());
@@ -106,9 +111,9 @@ class StackDistanceProfiler {
   void renumber();
   void rebuild(std::uint64_t window);
 
-  std::vector<std::uint32_t> last_;   // per key id: time of its latest access; kAbsent: not in stack
-  std::vector<std::uint64_t> bits_;   // bit t set: t is a live key's latest access, or a hole
-  std::vector<std::uint32_t> tree_;   // Fenwick tree of popcount(bits_[w]); size words + 1
+  std::vector<std::uint32_t> last_;  // per key id: time of its latest access; kAbsent: not in stack
+  std::vector<std::uint64_t> bits_;  // bit t set: t is a live key's latest access, or a hole
+  std::vector<std::uint32_t> tree_;  // Fenwick tree of popcount(bits_[w]); size words + 1
   std::vector<std::uint32_t> holes_;  // times of holes, a max-heap: the topmost hole first
   std::size_t min_window_;            // >= 1
   std::uint32_t window_ = 0;          // times available: bits_.size() * 64, < kAbsent

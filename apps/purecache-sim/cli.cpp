@@ -38,7 +38,8 @@ Exit codes:
   0    success
   1    internal error, or out of a resource (cannot write the output, out of memory)
   2    bad usage, configuration or trace; the message names the file and line
-  130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false)";
+  130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false
+       (gen and mrc write nothing))";
 
 std::string joined_formats() {
   std::string names;
@@ -188,7 +189,8 @@ void add_mrc_command(CLI::App& app, MrcCommandConfig& config) {
       ->capture_default_str();
   mrc->add_option("--output,-o", config.output, "Write the curve to FILE instead of stdout")
       ->type_name("FILE");
-  mrc->add_flag("--no-fill", config.no_fill, "Refused: without demand fill LRU has no curve");
+  mrc->add_flag("--no-fill", config.no_fill,
+                "Refused: without demand fill there is no one-pass curve");
   mrc->add_flag("--no-progress", config.no_progress,
                 "No progress bar (shown only when stderr is a terminal)");
 }

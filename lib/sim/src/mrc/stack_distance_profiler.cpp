@@ -73,10 +73,11 @@ void StackDistanceProfiler::rebuild(std::uint64_t window) {
   for (std::uint32_t w = 0; w < marked_ / 64; ++w)
     bits_[w] = ~std::uint64_t{0};
   if (marked_ % 64 != 0) bits_[marked_ / 64] = (std::uint64_t{1} << (marked_ % 64)) - 1;
-  // Linear Fenwick construction: each node passes its sum to its parent.
+  // Linear Fenwick construction over the full words; the partial one starts the tail.
+  tail_ = marked_ / 64;
   tree_.assign(words + 1, 0);
   for (std::size_t i = 1; i <= words; ++i) {
-    tree_[i] += static_cast<std::uint32_t>(std::popcount(bits_[i - 1]));
+    if (i - 1 < tail_) tree_[i] += static_cast<std::uint32_t>(std::popcount(bits_[i - 1]));
     const std::size_t parent = i + (i & (0 - i));
     if (parent <= words) tree_[parent] += tree_[i];
   }

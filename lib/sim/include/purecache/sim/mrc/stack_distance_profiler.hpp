@@ -58,6 +58,8 @@ class StackDistanceProfiler {
     }
     mark(next_);
     last_[key] = next_++;
+    if ((next_ >> 6) - tail_ > kTailWords) [[unlikely]]
+      flush_tail();
     return distance;
   }
 
@@ -81,11 +83,20 @@ class StackDistanceProfiler {
 
  private:
   static constexpr std::uint32_t kAbsent = UINT32_MAX;
+  // Words of the newest times that the tree leaves out, at most: each access marks the newest
+  // time, and outside the tree that costs no tree walk; a recent time is counted by scanning.
+  static constexpr std::uint32_t kTailWords = 2;
 
-  // Marks after time t: all marks minus those at or before t.
+  // Marks after time t: all marks minus those at or before t, or in the tail, a scan.
   [[nodiscard]] std::uint64_t marks_after(std::uint32_t t) const noexcept {
     const std::uint32_t word = t >> 6;
-    std::uint32_t before = 0;  // marks in words [0, word)
+    if (word >= tail_) {
+      std::uint32_t after = bit_count(bits_[word] & ~(~std::uint64_t{0} >> (63 - (t & 63))));
+      for (std::uint32_t w = word + 1; w <= (next_ >> 6); ++w)
+        after += bit_count(bits_[w]);
+      return after;
+    }
+    std::uint32_t before = 0;  // marks in words [0, word), all in the tree
     for (std::uint32_t i = word; i > 0; i &= i - 1)
       before += tree_[i];
     const std::uint64_t upto = bits_[word] & (~std::uint64_t{0} >> (63 - (t & 63)));
@@ -99,15 +110,20 @@ class StackDistanceProfiler {
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
     return static_cast<std::uint32_t>((x * 0x0101010101010101ULL) >> 56);
   }
+  // Marks the newest time, which is in the tail.
   void mark(std::uint32_t t) noexcept {
     bits_[t >> 6] |= std::uint64_t{1} << (t & 63);
-    add(t >> 6, 1);
     ++marked_;
   }
   void unmark(std::uint32_t t) noexcept {
     bits_[t >> 6] &= ~(std::uint64_t{1} << (t & 63));
-    add(t >> 6, UINT32_MAX);  // -1, wrapping
+    if ((t >> 6) < tail_) add(t >> 6, UINT32_MAX);  // -1, wrapping
     --marked_;
+  }
+  // Moves the tail's full words into the tree: a few tree walks per 64 * kTailWords accesses.
+  void flush_tail() noexcept {
+    for (; tail_ < (next_ >> 6); ++tail_)
+      add(tail_, bit_count(bits_[tail_]));
   }
   // Fenwick update of word w (tree_ is 1-based: node i covers words (i - lowbit(i), i]).
   void add(std::uint32_t word, std::uint32_t delta) noexcept {
@@ -132,6 +148,7 @@ class StackDistanceProfiler {
   std::uint32_t window_ = 0;          // times available: bits_.size() * 64, < kAbsent
   std::uint32_t next_ = 0;            // the next access's time; every mark is below it
   std::uint32_t marked_ = 0;          // bits set in bits_
+  std::uint32_t tail_ = 0;  // words >= tail_ are not in tree_; tail_ <= next_ / 64 <= tail_ + 2
   std::uint64_t renumberings_ = 0;
 };
 

@@ -18,12 +18,12 @@ namespace purecache::sim {
 /// keys the stack's top C slots hold (docs/mrc.md#semantics).
 ///
 /// Slots are access times: each live key, and each hole, marks the time of its key's latest
-/// access in a bitset, with a Fenwick tree of the words' popcounts over it, so a distance is the
-/// count of marks after a time: O(log W) per access for a window of W times (W / 64 tree nodes:
-/// 2 * 10^6 keys take 128 KiB). When the window is used up, the marks are renumbered 0..M-1 in
-/// order and the window rebuilt with at least max(M, ids seen, min_window) free times, so
-/// renumbering costs O(1) amortised per access. Memory: 4 bytes per key id seen, plus 2 bits
-/// and 1/16 byte per window time. Not thread-safe.
+/// access in a bitset, with a Fenwick tree of the words' popcounts over it (the newest 64 to 192
+/// times left out and scanned instead), so a distance is the count of marks after a time:
+/// O(log W) per access for a window of W times (W / 64 tree nodes: 2 * 10^6 times take 128 KiB).
+/// When the window is used up, the marks are renumbered 0..M-1 in order and the window rebuilt
+/// with at least max(M, ids seen, min_window) free times, so renumbering costs O(1) amortised per
+/// access. Memory: 4 bytes per key id seen, plus 1.5 bits per window time. Not thread-safe.
 class StackDistanceProfiler {
  public:
   /// The distance of an access to a key that is not in the stack (first access, or after a delete).

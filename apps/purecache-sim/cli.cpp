@@ -32,12 +32,14 @@ constexpr const char* kFooter = R"(Examples:
   purecache-sim --policy lru --trace traces/cloudPhysicsIO.csv.zst --csv-columns key=lbn,timestamp=time,size=size
   purecache-sim --policy lru-ttl --capacity 10000 --ttl 60 --trace cluster52.twitter.zst
   purecache-sim gen zipf --keys 10000 --requests 100000 --alpha 0.99 --seed 1 -o zipf.txt
+  purecache-sim mrc --trace traces/zipf.txt --capacities 1%,10%,1000
 
 Exit codes:
   0    success
   1    internal error, or out of a resource (cannot write the output, out of memory)
   2    bad usage, configuration or trace; the message names the file and line
-  130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false)";
+  130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false
+       (gen and mrc write nothing))";
 
 std::string joined_formats() {
   std::string names;
@@ -232,6 +234,44 @@ void add_gen_command(CLI::App& app, GenConfig& config) {
   gen->add_option("--output,-o", config.output, "File to write")->required();
 }
 
+void add_mrc_command(CLI::App& app, MrcCommandConfig& config) {
+  CLI::App* mrc =
+      app.add_subcommand("mrc", "Write the LRU miss-ratio curve of a trace (docs/mrc.md)");
+  mrc->add_option("--trace,-t", config.trace, "Trace (optionally .zst); - reads stdin")
+      ->type_name("PATH")
+      ->required();
+  mrc->add_option("--policy,-p", config.policy, "Eviction policy: lru only")->capture_default_str();
+  CLI::Option* capacities =
+      mrc->add_option(
+             "--capacities,-c", config.capacities,
+             "Cache sizes, comma-separated: entries (N) or shares of the distinct keys (P%)")
+          ->type_name("N|P%,...");
+  mrc->add_option("--points", config.points,
+                  "Or this many sizes, log-spaced from 1 to the distinct keys")
+      ->transform(whole_number<std::uint32_t>("points", 1))
+      ->capture_default_str()
+      ->excludes(capacities);
+  mrc->add_option("--sample-rate", config.sample_rate,
+                  "Estimate from this share of the keys (SHARDS), in (0, 1]; default: exact")
+      ->type_name("R");
+  mrc->add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
+      ->transform(whole_number<std::uint64_t>("warmup", 0))
+      ->capture_default_str();
+  mrc->add_option("--format,-f", config.format, "Trace format: " + joined_formats())
+      ->capture_default_str();
+  mrc->add_option("--csv-columns", config.csv_columns,
+                  "Map csv columns: field=column,... fields: key,timestamp,size,op,ttl");
+  mrc->add_option("--on-error", config.on_error,
+                  "On a malformed record: fail, or skip and count it")
+      ->capture_default_str();
+  mrc->add_option("--output,-o", config.output, "Write the curve to FILE instead of stdout")
+      ->type_name("FILE");
+  mrc->add_flag("--no-fill", config.no_fill,
+                "Refused: without demand fill there is no one-pass curve");
+  mrc->add_flag("--no-progress", config.no_progress,
+                "No progress bar (shown only when stderr is a terminal)");
+}
+
 int report_error(const CliStreams& streams, const std::string& message, int code = kExitBadInput) {
   streams.err << "purecache-sim: error: " << message << '\n';
   streams.err.flush();
@@ -270,10 +310,12 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   SweepConfig sweep_config;
   MergeConfig merge_config;
   PlanConfig plan_config;
+  MrcCommandConfig mrc_config;
   add_replay_options(app, sim_config);
   add_gen_command(app, gen_config);
   add_sweep_command(app, sweep_config);
   add_merge_command(app, merge_config);
+  add_mrc_command(app, mrc_config);
   add_plan_command(app, plan_config);
 
   try {
@@ -298,6 +340,8 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
       run_plan(plan_config, streams);
     } else if (app.got_subcommand("merge")) {
       run_merge(merge_config, streams);
+    } else if (app.got_subcommand("mrc")) {
+      run_mrc(mrc_config, streams);
     } else {
       if (sim_config.trace.empty())
         return report_error(streams, "--trace is required (see --help)");

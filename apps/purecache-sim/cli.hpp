@@ -76,6 +76,22 @@ struct GenConfig {
   std::string output;
 };
 
+/// `purecache-sim mrc ...`: an LRU miss-ratio curve (docs/mrc.md).
+struct MrcCommandConfig {
+  std::string trace;
+  std::string policy = "lru";         // only lru: the curve is LRU's
+  std::string capacities;             // "1%,10%,1000"; empty: --points
+  std::uint32_t points = 100;         // log-spaced capacities from 1 to the distinct keys
+  std::optional<double> sample_rate;  // SHARDS; unset: exact
+  std::uint64_t warmup = 0;
+  std::string format = "auto";
+  std::string csv_columns;
+  std::string on_error = "fail";
+  std::string output;    // empty: stdout
+  bool no_fill = false;  // refused: no one-pass curve without demand fill
+  bool no_progress = false;
+};
+
 /// Where run_cli writes, and whether each stream is a terminal (pretty JSON, progress bar).
 struct CliStreams {
   std::ostream& out;

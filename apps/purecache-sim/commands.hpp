@@ -1,5 +1,5 @@
 #pragma once
-/// The two things purecache-sim does, once the command line is parsed.
+/// The things purecache-sim does, once the command line is parsed.
 
 #include "cli.hpp"
 
@@ -24,5 +24,9 @@ void run_plan(const PlanConfig& config, const CliStreams& streams);
 /// Checks that JSONL files are the shards of one sweep, whole and without repeats, and writes
 /// them as one. Throws ConfigError for inputs that do not fit together, OutputError as above.
 void run_merge(const MergeConfig& config, const CliStreams& streams);
+
+/// Writes the LRU miss-ratio curve of a trace, or nothing when streams.stop_signal stops it.
+/// Throws OutputError when the curve cannot be written, purecache::Error for bad input.
+void run_mrc(const MrcCommandConfig& config, const CliStreams& streams);
 
 }  // namespace purecache::sim

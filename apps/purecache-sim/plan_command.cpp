@@ -21,7 +21,9 @@
 #include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/version.hpp"
+#include "command_checks.hpp"
 #include "replay_options.hpp"
+#include "trace_options.hpp"
 
 namespace purecache::sim {
 
@@ -186,7 +188,7 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
                     .synthetic_step = synthetic_step(replay.rate),
                     .stop_signal = streams.stop_signal};
   if (replay.ttl_seconds) base.core.ttl = ttl_duration(*replay.ttl_seconds);
-  const TraceOptions options = trace_options(replay);
+  const TraceOptions options = make_trace_options(replay.format, replay.csv_columns, replay.on_error);
   if (!replay.output.empty()) {
     check_output_is_not_trace(replay.output, replay.trace);
     check_writable(replay.output, "the plan", false);
@@ -204,10 +206,7 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
   if (!trace->complete()) return;  // stopped by a signal: nothing to plan
   const TraceFacts& facts = trace->facts();
   if (facts.requests == 0) throw TraceError(replay.trace, "trace has no requests");
-  if (replay.warmup >= facts.requests) {
-    bad_value("warmup", std::to_string(replay.warmup),
-              "must be below the trace's " + std::to_string(facts.requests) + " requests");
-  }
+  check_warmup(replay.warmup, facts.requests);
   const bool string_keys =
       config.key_type == "string" || (config.key_type == "auto" && !all_keys_numbers(reader));
   if (config.key_type == "u64" && !all_keys_numbers(reader)) {

@@ -1,11 +1,6 @@
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -14,11 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "command_checks.hpp"
 #include "commands.hpp"
 #include "lock_sampling.hpp"
 #include "option_limits.hpp"
 #include "progress_bar.hpp"
-#include "replay_options.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
@@ -28,18 +23,13 @@
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 #include "purecache/sim/trace/trace_source.hpp"
+#include "replay_options.hpp"
+#include "report_output.hpp"
+#include "trace_options.hpp"
 
 namespace purecache::sim {
 
 namespace {
-
-/// The one warm-up check, made as soon as the request count is known; the same words each time.
-void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
-  if (warmup >= requests) {
-    bad_value("warmup", std::to_string(warmup),
-              "must be below the trace's " + std::to_string(requests) + " requests");
-  }
-}
 
 /// Checks the warm-up against an uncompressed oracleGeneral file's record count, its size / 24,
 /// before any pass over it. Records of size 0 count here and are dropped later, so a warm-up
@@ -105,49 +95,6 @@ ReplayKeyType parse_key_type(const SimConfig& config, ReplayEngine engine,
   return detect_key_type(source, options);
 }
 
-/// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
-std::string no_requests_reason(const TraceReader& reader) {
-  std::string reason = "trace has no requests";
-  const char* separator = ": ";
-  if (reader.skipped() > 0) {
-    reason.append(separator).append(std::to_string(reader.skipped()));
-    reason.append(" malformed records skipped (--on-error skip)");
-    separator = " and ";
-  }
-  if (reader.ignored() > 0) {
-    reason.append(separator).append(std::to_string(reader.ignored()));
-    reason.append(" records of size 0 ignored");
-  }
-  if (!reader.error_locations().empty()) {
-    reason.append("; the first skipped: ").append(reader.error_locations().front());
-  }
-  return reason;
-}
-
-void write_report(const SimConfig& config, const CliStreams& streams,
-                  const nlohmann::ordered_json& report) {
-  if (config.output.empty()) {
-    errno = 0;  // a failing stream leaves the write(2) error here; other streams leave 0
-    streams.out << (streams.out_is_terminal && !config.jsonl ? report.dump(2) : report.dump())
-                << '\n';
-    streams.out.flush();
-    if (!streams.out) {
-      const int error = errno;
-      throw OutputError(std::string("cannot write the report to stdout") +
-                        (error != 0 ? std::string(": ") + std::strerror(error) : ""));
-    }
-    return;
-  }
-  const std::string line = report.dump() + '\n';
-  if (config.jsonl) {
-    append_line(config.output, line, "the report");
-    return;
-  }
-  AtomicFile file(config.output, "the report");
-  file.write(line);
-  file.commit();
-}
-
 }  // namespace
 
 void run_replay(const SimConfig& config, const CliStreams& streams) {
@@ -157,7 +104,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   if (engine == ReplayEngine::fast && config.lock_sample) {
     throw ConfigError("--lock-sample is for the library engine; --engine fast times no lock");
   }
-  const TraceOptions options = trace_options(config);
+  const TraceOptions options =
+      make_trace_options(config.format, config.csv_columns, config.on_error);
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
   const Duration step = synthetic_step(config.rate);
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
@@ -266,7 +214,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       .ignored_records = reader.ignored(),
       .peak_rss_bytes = peak_rss_bytes(),
   };
-  write_report(config, streams, make_report(context, result));
+  write_report(make_report(context, result), config.output, config.jsonl, streams);
 }
 
 }  // namespace purecache::sim

@@ -1,6 +1,5 @@
 #include "replay_options.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,21 +40,6 @@ CapacitySpec parse_capacity(std::string_view text, std::string_view option) {
   return spec;
 }
 
-std::vector<std::pair<std::string, std::string>> parse_csv_columns(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> columns;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    const std::size_t equals = item.find('=');
-    if (equals == std::string_view::npos || equals == 0 || equals + 1 == item.size()) {
-      bad_value("csv-columns", item, "entries must be field=column");
-    }
-    columns.emplace_back(std::string(item.substr(0, equals)), std::string(item.substr(equals + 1)));
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-  }
-  return columns;
-}
-
 // The shortest text that reads back as `value`: what the user typed, in a canonical spelling.
 std::string shortest(double value) {
   std::array<char, 32> text{};
@@ -89,32 +73,6 @@ Duration synthetic_step(double rate) {
               "must be at least one request per " + std::to_string(kMaxWholeSeconds) + " seconds");
   }
   return Duration{std::llround(1e9 / rate)};
-}
-
-TraceOptions trace_options(const SimConfig& config) {
-  TraceOptions options{.format = parse_trace_format(config.format),
-                       .csv_columns = parse_csv_columns(config.csv_columns)};
-  if (config.on_error == "skip") {
-    options.skip_errors = true;
-  } else if (config.on_error != "fail") {
-    bad_value("on-error", config.on_error, "must be fail or skip");
-  }
-  return options;
-}
-
-/// Refuses an --output that names the trace, through a symlink or a hard link too, or that is
-/// the file redirected to stdin for `--trace -`: the report would destroy the trace it describes.
-/// An output that does not exist yet cannot be the trace.
-void check_output_is_not_trace(const std::string& output, const std::string& trace_path) {
-  struct stat trace {};
-  struct stat written {};
-  const int traced =
-      trace_path == "-" ? ::fstat(STDIN_FILENO, &trace) : ::stat(trace_path.c_str(), &trace);
-  if (traced != 0 || ::stat(output.c_str(), &written) != 0) return;
-  if (trace.st_dev == written.st_dev && trace.st_ino == written.st_ino) {
-    throw ConfigError("--output " + output + " is the trace " + trace_path +
-                      ": the report would overwrite it");
-  }
 }
 
 std::uint64_t parse_bytes(std::string_view option, std::string_view text) {

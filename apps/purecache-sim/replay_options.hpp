@@ -29,17 +29,12 @@ struct CapacitySpec {
 /// --capacity as given ("1000" or "10%"); throws ConfigError naming `option`.
 [[nodiscard]] CapacitySpec parse_capacity(std::string_view text,
                                           std::string_view option = "capacity");
-/// --csv-columns "field=column,...".
-[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_csv_columns(
-    std::string_view text);
 /// The shortest text that reads back as `value`.
 [[nodiscard]] std::string shortest(double value);
 /// --ttl in nanoseconds, checked.
 [[nodiscard]] Duration ttl_duration(double seconds);
 /// The synthetic clock's step for --rate, checked.
 [[nodiscard]] Duration synthetic_step(double rate);
-/// --format, --csv-columns and --on-error as TraceOptions.
-[[nodiscard]] TraceOptions trace_options(const SimConfig& config);
 /// A byte count: digits with an optional unit K, M, G, T (powers of 1000) or KiB, MiB, GiB, TiB
 /// (powers of 1024); throws ConfigError naming --`option`.
 [[nodiscard]] std::uint64_t parse_bytes(std::string_view option, std::string_view text);
@@ -47,7 +42,5 @@ struct CapacitySpec {
 [[nodiscard]] std::vector<std::string> split_list(std::string_view text);
 /// Half of physical memory: the default --memory-limit.
 [[nodiscard]] std::uint64_t half_of_ram();
-/// Refuses an output path that is the trace (also through links, or stdin's file for "-").
-void check_output_is_not_trace(const std::string& output, const std::string& trace_path);
 
 }  // namespace purecache::sim

@@ -27,7 +27,9 @@
 #include "purecache/sim/trace/trace_error.hpp"
 #include "lock_sampling.hpp"
 #include "purecache/sim/trace/trace_hash.hpp"
+#include "command_checks.hpp"
 #include "replay_options.hpp"
+#include "trace_options.hpp"
 #include "sweep_plan.hpp"
 
 namespace purecache::sim {
@@ -173,7 +175,7 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   if (config.replay.ttl_seconds) plan.base.core.ttl = ttl_duration(*config.replay.ttl_seconds);
   plan.ttl_seconds = config.replay.ttl_seconds;
   plan.rate = config.replay.rate;
-  const TraceOptions options = trace_options(config.replay);
+  const TraceOptions options = make_trace_options(config.replay.format, config.replay.csv_columns, config.replay.on_error);
   if (!config.replay.output.empty()) {
     check_output_is_not_trace(config.replay.output, config.replay.trace);
     check_writable(config.replay.output, "the sweep", false);
@@ -194,10 +196,7 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   }
   if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) return;
   if (input.facts.requests == 0) throw TraceError(config.replay.trace, "trace has no requests");
-  if (config.replay.warmup >= input.facts.requests) {
-    bad_value("warmup", std::to_string(config.replay.warmup),
-              "must be below the trace's " + std::to_string(input.facts.requests) + " requests");
-  }
+  check_warmup(config.replay.warmup, input.facts.requests);
   plan.resolve(input.facts.distinct_keys);
   if (engine == ReplayEngine::library) {
     plan.base.key_type = numeric_keys ? ReplayKeyType::u64 : ReplayKeyType::string;

@@ -1,0 +1,48 @@
+#include "command_checks.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "purecache/error.hpp"
+
+namespace purecache::sim {
+
+void check_output_is_not_trace(const std::string& output, const std::string& trace) {
+  struct stat trace_stat {};
+  struct stat output_stat {};
+  const int traced =
+      trace == "-" ? ::fstat(STDIN_FILENO, &trace_stat) : ::stat(trace.c_str(), &trace_stat);
+  if (traced != 0 || ::stat(output.c_str(), &output_stat) != 0) return;
+  if (trace_stat.st_dev == output_stat.st_dev && trace_stat.st_ino == output_stat.st_ino) {
+    throw ConfigError("--output " + output + " is the trace " + trace +
+                      ": the report would overwrite it");
+  }
+}
+
+void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
+  if (warmup >= requests) {
+    purecache::detail::throw_config_error(
+        "warmup", purecache::detail::quoted(std::to_string(warmup)),
+        "must be below the trace's " + std::to_string(requests) + " requests");
+  }
+}
+
+std::string no_requests_reason(const TraceReader& reader) {
+  std::string reason = "trace has no requests";
+  const char* separator = ": ";
+  if (reader.skipped() > 0) {
+    reason.append(separator).append(std::to_string(reader.skipped()));
+    reason.append(" malformed records skipped (--on-error skip)");
+    separator = " and ";
+  }
+  if (reader.ignored() > 0) {
+    reason.append(separator).append(std::to_string(reader.ignored()));
+    reason.append(" records of size 0 ignored");
+  }
+  if (!reader.error_locations().empty()) {
+    reason.append("; the first skipped: ").append(reader.error_locations().front());
+  }
+  return reason;
+}
+
+}  // namespace purecache::sim

@@ -1,0 +1,24 @@
+#pragma once
+/// Checks of a subcommand's options against its trace, with the same words in every subcommand.
+
+#include <cstdint>
+#include <string>
+
+#include "purecache/sim/trace/trace_reader.hpp"
+
+namespace purecache::sim {
+
+/// Refuses an --output that names the trace, through a symlink or a hard link too, or that is
+/// the file redirected to stdin for `--trace -`: the output would destroy the trace it describes.
+/// An output that does not exist yet cannot be the trace. Throws ConfigError
+/// "--output FILE is the trace TRACE: the report would overwrite it".
+void check_output_is_not_trace(const std::string& output, const std::string& trace);
+
+/// Throws ConfigError "warmup must be below the trace's N requests, got 'W'" unless
+/// warmup < requests.
+void check_warmup(std::uint64_t warmup, std::uint64_t requests);
+
+/// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
+[[nodiscard]] std::string no_requests_reason(const TraceReader& reader);
+
+}  // namespace purecache::sim

@@ -17,6 +17,7 @@
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
+#include "purecache/sim/mrc/miss_ratio_curve.hpp"
 #include "purecache/sim/sweep/sweep.hpp"
 #include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
@@ -112,6 +113,36 @@ PolicyPlan search(Prober& prober, BackendKind policy, std::uint64_t distinct,
   }
   plan.capacity = at;
   plan.at_capacity = at_result;
+  return plan;
+}
+
+/// LRU's smallest capacity reaching `target`, read off its exact miss-ratio curve (one pass of
+/// stack distances), then replayed once for the report. Exact whatever the curve's shape.
+PolicyPlan exact_lru(Prober& prober, const TraceSource& source, const TraceOptions& options,
+                     const ReplayConfig& base, const ReplayResult& full, double target) {
+  TraceReader reader(source, options);
+  const MrcProfile profile =
+      profile_mrc(reader, MrcConfig{.warmup = base.warmup, .stop_signal = base.stop_signal});
+  PolicyPlan plan;
+  plan.policy = BackendKind::lru;
+  plan.method = "exact";
+  plan.at_capacity = full;
+  plan.capacity = reader.distinct_keys();
+  if (!profile.complete) {
+    plan.at_capacity.complete = false;
+    return plan;
+  }
+  // A get at stack distance d hits in every cache of more than d entries.
+  const auto counts = profile.histogram.counts();
+  std::uint64_t hits = 0;
+  for (std::size_t distance = 0; distance < counts.size(); ++distance) {
+    hits += counts[distance];
+    if (static_cast<double>(hits) >= target * static_cast<double>(profile.gets) - 1e-9) {
+      plan.capacity = distance + 1;
+      break;
+    }
+  }
+  plan.at_capacity = prober.run(BackendKind::lru, {plan.capacity}).front();
   return plan;
 }
 
@@ -224,11 +255,16 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
                         std::string(to_string(policy)) + " even with every key cached (" +
                         std::to_string(facts.distinct_keys) + " entries): it reaches " +
                         shortest(std::floor(hit_ratio(full) * 1e6) / 1e6) +
-                        ", the rest are first requests" +
-                        (info(policy).expiring ? " and expiries" : "") + "; lower the target");
+                        (base.demand_fill ? std::string(", the rest are first requests") +
+                                                (info(policy).expiring ? " and expiries" : "")
+                                          : std::string(": without demand fill only the trace's "
+                                                        "sets fill the cache")) +
+                        "; lower the target");
     }
     const std::uint64_t before = prober.replays();
-    PolicyPlan plan = search(prober, policy, facts.distinct_keys, full, target);
+    PolicyPlan plan = policy == BackendKind::lru && base.demand_fill
+                          ? exact_lru(prober, source, options, base, full, target)
+                          : search(prober, policy, facts.distinct_keys, full, target);
     if (!plan.at_capacity.complete) return;
     plan.max_hit_ratio = hit_ratio(full);
     plan.replays = prober.replays() - before + 1;

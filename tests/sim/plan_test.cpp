@@ -59,6 +59,7 @@ TEST_CASE("a plan's capacity reaches the target and one entry less does not", "[
       CHECK(at["hit_ratio"].get<double>() >= c.target);
       CHECK(below["hit_ratio"].get<double>() < c.target);
       CHECK(row["hit_ratio"] == at["hit_ratio"]);
+      CHECK(row["method"] == (policy == "lru" ? "exact" : "search"));
       CHECK(row["hits"] == at["hits"]);
       CHECK(row["capacity_share"].get<double>() ==
             Approx(static_cast<double>(capacity) / p["trace"]["distinct_keys"].get<double>()));
@@ -68,6 +69,25 @@ TEST_CASE("a plan's capacity reaches the target and one entry less does not", "[
       CHECK(row["memory"]["entries"] == at["memory"]["entries"]);
       CHECK(row["memory"]["total_bytes"] == row["memory"]["backend_bytes"]);
     }
+  }
+}
+
+TEST_CASE("an LRU plan read off the exact curve is the boundary, with sets, deletes and warm-up",
+          "[sim][plan]") {
+  purecache::test::TempFolder dir;
+  const std::string trace = dir.file("mixed.csv");
+  purecache::test::write_text(trace, purecache::test::mixed_trace(false));
+  for (const std::string target : {"0.2", "0.45", "0.6"}) {
+    const nlohmann::json exact =
+        plan({"--trace", trace, "-H", target, "--policies", "lru", "--warmup", "500"});
+    INFO(target);
+    CHECK(exact["plans"][0]["method"] == "exact");
+    CHECK(exact["plans"][0]["replays"].get<int>() <= 2);
+    const std::uint64_t capacity = exact["plans"][0]["capacity"];
+    CHECK(single(trace, "lru", capacity, {"--warmup", "500"})["hit_ratio"].get<double>() >=
+          std::stod(target));
+    CHECK(single(trace, "lru", capacity - 1, {"--warmup", "500"})["hit_ratio"].get<double>() <
+          std::stod(target));
   }
 }
 
@@ -111,6 +131,10 @@ TEST_CASE("plan refuses a target that every key cached cannot reach, and bad opt
         "purecache-sim: error: target hit ratio 0.95 is not reachable by lru even with every key "
         "cached (8688 entries): it reaches 0.91312, the rest are first requests; lower the "
         "target\n");
+  CHECK(error_of({"-H", "0.1", "--no-fill"}) ==
+        "purecache-sim: error: target hit ratio 0.1 is not reachable by lru even with every key "
+        "cached (8688 entries): it reaches 0: without demand fill only the trace's sets fill the "
+        "cache; lower the target\n");
   CHECK(error_of({}) == "purecache-sim: error: --target-hit-ratio is required (see --help)\n");
   CHECK(error_of({"-H", "0"}) ==
         "purecache-sim: error: target-hit-ratio must be in (0, 1], got '0'\n");

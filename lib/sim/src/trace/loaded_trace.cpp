@@ -34,7 +34,11 @@ std::optional<LoadedTrace> LoadedTrace::load(TraceReader& reader, std::size_t me
   constexpr std::size_t kOracleRecordBytes = 24;
   if (reader.format() == TraceFormat::oracle_general && !reader.compressed()) {
     const std::size_t records = reader.total_bytes() / kOracleRecordBytes + kReadAhead;
-    if (records <= max_requests) trace.requests_.reserve(records + kBatch);
+    if (records + kBatch <= max_requests) {
+      // Every page of it will be written: map them in one call rather than fault them in.
+      trace.requests_ = RequestArray(detail::PopulatedAllocator<Request>(true));
+      trace.requests_.reserve(records + kBatch);
+    }
   }
   for (;;) {
     if (stop_signal != nullptr && stop_signal->load(std::memory_order_relaxed) != 0) {

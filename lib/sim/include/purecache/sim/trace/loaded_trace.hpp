@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "purecache/sim/detail/huge_page_allocator.hpp"
+#include "purecache/sim/detail/populated_allocator.hpp"
 #include "purecache/sim/trace/request.hpp"
 #include "purecache/sim/trace/spatial_sampler.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
@@ -71,8 +71,8 @@ class LoadedTrace {
  private:
   LoadedTrace() = default;
 
-  // The trace, then kReadAhead zero requests. Huge pages: fewer page faults and TLB misses.
-  std::vector<Request, detail::HugePageAllocator<Request>> requests_;
+  using RequestArray = std::vector<Request, detail::PopulatedAllocator<Request>>;
+  RequestArray requests_;  // the trace, then kReadAhead zero requests
   TraceFacts facts_;
   bool complete_ = true;
 };

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "option_limits.hpp"
@@ -70,8 +70,8 @@ TimelineWindow parse_timeline_window(std::string_view text) {
   }
   std::uint64_t requests = 0;
   const auto [ptr, ec] = std::from_chars(number.data(), end, requests);
-  const bool digits = !number.empty() &&
-                      number.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool digits =
+      !number.empty() && number.find_first_not_of("0123456789") == std::string_view::npos;
   if (digits && ec == std::errc::result_out_of_range) {
     bad_value(kOption, text, "must be at most " + std::to_string(UINT64_MAX) + " requests");
   }

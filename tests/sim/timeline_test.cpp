@@ -34,7 +34,8 @@ constexpr std::string_view kTenRequests = "a\nb\na\nc\nb\na\nd\na\nc\nc\n";
 
 std::uint64_t sum(const json& rows, const char* field) {
   std::uint64_t total = 0;
-  for (const json& row : rows) total += row[field].get<std::uint64_t>();
+  for (const json& row : rows)
+    total += row[field].get<std::uint64_t>();
   return total;
 }
 
@@ -77,8 +78,8 @@ TEST_CASE("request windows have exact bounds, times and counts", "[sim][timeline
   purecache::test::write_text(trace, kTenRequests);
   for (const std::string engine : {"library", "fast"}) {
     INFO(engine);
-    const json r = report({"--trace", trace, "--engine", engine, "--capacity", "2",
-                           "--timeline-window", "4"});
+    const json r =
+        report({"--trace", trace, "--engine", engine, "--capacity", "2", "--timeline-window", "4"});
     CHECK(r["timeline"]["window"] == json{{"requests", 4}});
     const json& rows = r["timeline"]["rows"];
     REQUIRE(rows.size() == 3);
@@ -93,7 +94,8 @@ TEST_CASE("request windows have exact bounds, times and counts", "[sim][timeline
     // At the last window's end the cache is as the report leaves it.
     const char* bytes = engine == "library" ? "backend_bytes" : "simulator_bytes";
     CHECK(rows.back()["memory_bytes"] == r["memory"][bytes]);
-    for (const json& row : rows) CHECK(row["memory_bytes"].get<std::uint64_t>() > 0);
+    for (const json& row : rows)
+      CHECK(row["memory_bytes"].get<std::uint64_t>() > 0);
   }
 }
 
@@ -139,8 +141,8 @@ TEST_CASE("time windows start at the first request and skip empty windows", "[si
     purecache::test::write_text(trace, "timestamp,key\n10,a\n11.5,b\n12,a\n20,a\n13,c\n22,c\n");
     for (const std::string engine : {"library", "fast"}) {
       INFO(engine);
-      const json r = report({"--trace", trace, "--engine", engine, "--capacity", "5",
-                             "--timeline-window", "2s"});
+      const json r = report(
+          {"--trace", trace, "--engine", engine, "--capacity", "5", "--timeline-window", "2s"});
       CHECK(r["timeline"]["window"] == json{{"seconds", 2.0}});
       CHECK(counts(r["timeline"]["rows"]) == json::parse(R"([
         {"start_request": 1, "end_request": 2, "start_seconds": 10.0, "end_seconds": 11.5,
@@ -166,9 +168,9 @@ TEST_CASE("rows add up to the report for every policy, engine and kind of window
       json fast_rows;
       for (const std::string engine : {"fast", "library"}) {
         INFO(kind.name << ", " << engine << ", window " << window);
-        const json r = report({"--trace", trace, "--policy", std::string(kind.name), "--engine",
-                               engine, "--capacity", "300", "--ttl", "2", "--timeline-window",
-                               window});
+        const json r =
+            report({"--trace", trace, "--policy", std::string(kind.name), "--engine", engine,
+                    "--capacity", "300", "--ttl", "2", "--timeline-window", window});
         const json& rows = r["timeline"]["rows"];
         check_rows_partition(rows, r["trace"]["requests"].get<std::uint64_t>());
         CHECK(sum(rows, "gets") == r["gets"].get<std::uint64_t>());
@@ -242,8 +244,8 @@ TEST_CASE("the library engine gives each row its lock-hold p99, the fast engine 
   purecache::test::TempFolder dir;
   const std::string trace = dir.file("mixed.csv");
   purecache::test::write_text(trace, purecache::test::mixed_trace(false));
-  const std::vector<std::string> args{"--trace",    trace, "--capacity",        "300",
-                                      "--warmup",   "3000", "--timeline-window", "2000"};
+  const std::vector<std::string> args{"--trace",  trace,  "--capacity",        "300",
+                                      "--warmup", "3000", "--timeline-window", "2000"};
   std::vector<std::string> library = args;
   library.insert(library.end(), {"--engine", "library", "--lock-sample", "1"});
   const json r = report(library);
@@ -258,7 +260,8 @@ TEST_CASE("the library engine gives each row its lock-hold p99, the fast engine 
             r["sets"].get<std::uint64_t>() + r["deletes"].get<std::uint64_t>());
   std::vector<std::string> fast = args;
   fast.insert(fast.end(), {"--engine", "fast"});
-  for (const json& row : report(fast)["timeline"]["rows"]) CHECK(row["lock_hold_p99_ns"].is_null());
+  for (const json& row : report(fast)["timeline"]["rows"])
+    CHECK(row["lock_hold_p99_ns"].is_null());
 }
 
 TEST_CASE("a report with a timeline validates against the schema; without, it has none",
@@ -279,7 +282,8 @@ TEST_CASE("a report with a timeline validates against the schema; without, it ha
   r["timeline"]["rows"][0]["hit_ratio"] = nullptr;
   CHECK(purecache::test::schema_violation(r, checker) == "");
   r["timeline"]["rows"][0]["extra"] = 1;
-  CHECK(purecache::test::schema_violation(r, checker) == "$.timeline.rows[0]: unexpected field extra");
+  CHECK(purecache::test::schema_violation(r, checker) ==
+        "$.timeline.rows[0]: unexpected field extra");
 }
 
 TEST_CASE("bad timeline windows are refused as typed", "[sim][timeline][errors]") {
@@ -293,12 +297,17 @@ TEST_CASE("bad timeline windows are refused as typed", "[sim][timeline][errors]"
   const std::string prefix = "purecache-sim: error: timeline-window ";
   CHECK(message("0") == prefix + "must be at least 1 request, got '0'\n");
   CHECK(message("-5") == prefix + "must be at least 1 request, got '-5'\n");
-  CHECK(message("abc") == prefix + "must be a number of requests N or of seconds like 0.5s, got 'abc'\n");
-  CHECK(message("1.5") == prefix + "must be a number of requests N or of seconds like 0.5s, got '1.5'\n");
-  CHECK(message("0x10") == prefix + "must be a number of requests N or of seconds like 0.5s, got '0x10'\n");
+  CHECK(message("abc") ==
+        prefix + "must be a number of requests N or of seconds like 0.5s, got 'abc'\n");
+  CHECK(message("1.5") ==
+        prefix + "must be a number of requests N or of seconds like 0.5s, got '1.5'\n");
+  CHECK(message("0x10") ==
+        prefix + "must be a number of requests N or of seconds like 0.5s, got '0x10'\n");
   CHECK(message("") == prefix + "must be a number of requests N or of seconds like 0.5s, got ''\n");
-  CHECK(message("s") == prefix + "must be a number of requests N or of seconds like 0.5s, got 's'\n");
-  CHECK(message("infs") == prefix + "must be a number of requests N or of seconds like 0.5s, got 'infs'\n");
+  CHECK(message("s") ==
+        prefix + "must be a number of requests N or of seconds like 0.5s, got 's'\n");
+  CHECK(message("infs") ==
+        prefix + "must be a number of requests N or of seconds like 0.5s, got 'infs'\n");
   CHECK(message("-5s") == prefix + "must be at least 0.000000001 seconds, got '-5s'\n");
   CHECK(message("0s") == prefix + "must be at least 0.000000001 seconds, got '0s'\n");
   CHECK(message("1e-400s") == prefix + "must be at least 0.000000001 seconds, got '1e-400s'\n");
@@ -312,7 +321,8 @@ TEST_CASE("a timeline that would pass its row limit stops the replay", "[sim][ti
   purecache::test::TempFolder dir;
   const std::string trace = dir.file("ten.txt");
   purecache::test::write_text(trace, kTenRequests);
-  for (const auto engine : {purecache::sim::ReplayEngine::library, purecache::sim::ReplayEngine::fast}) {
+  for (const auto engine :
+       {purecache::sim::ReplayEngine::library, purecache::sim::ReplayEngine::fast}) {
     purecache::sim::TraceReader reader(trace);
     purecache::sim::ReplayConfig config{.engine = engine,
                                         .key_type = purecache::sim::ReplayKeyType::string,

@@ -102,14 +102,13 @@ struct LibraryRun {
 /// The library engine's timeline: each window's holds go to their own histogram, which joins
 /// the report's total (counted part only) when the window closes.
 struct LibraryTimeline {
-  LibraryTimeline(const ReplayConfig& config, const RequestClock& clock)
-      : windows(config, clock) {}
+  LibraryTimeline(const ReplayConfig& config, const RequestClock& clock) : windows(config, clock) {}
 
   TimelineWindows windows;
-  LatencyHistogram window_ticks;     // the open window's timed holds since the warm-up's end
-  LatencyHistogram warmup_ticks;     // the open window's timed holds in the warm-up
-  std::uint64_t gets_before = 0;     // r.gets when the open window began (shifted at warm-up)
-  std::uint64_t hits_before = 0;     // r.hits likewise
+  LatencyHistogram window_ticks;       // the open window's timed holds since the warm-up's end
+  LatencyHistogram warmup_ticks;       // the open window's timed holds in the warm-up
+  std::uint64_t gets_before = 0;       // r.gets when the open window began (shifted at warm-up)
+  std::uint64_t hits_before = 0;       // r.hits likewise
   std::uint64_t evictions_before = 0;  // the backend's evictions when the open window began
 };
 
@@ -234,7 +233,8 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
       .max_ns = TickClock::ticks_to_ns(run.hold_ticks.max())};
   if (timeline) {
     for (TimelineRow& row : timeline->windows.rows()) {
-      if (row.lock_hold_p99_ns) row.lock_hold_p99_ns = TickClock::ticks_to_ns(*row.lock_hold_p99_ns);
+      if (row.lock_hold_p99_ns)
+        row.lock_hold_p99_ns = TickClock::ticks_to_ns(*row.lock_hold_p99_ns);
     }
     r.timeline = timeline->windows.finish();
   }

@@ -70,14 +70,15 @@ class TimelineWindows {
   /// would be row number config.timeline_row_limit + 1.
   void open(const Request& first, std::uint64_t index) {
     assert(!open_);
-    if (rows_.size() >= row_limit_) [[unlikely]] too_many_rows();
+    if (rows_.size() >= row_limit_) [[unlikely]]
+      too_many_rows();
     open_ = true;
     start_index_ = index;
     last_index_ = index - 1;
     start_time_ = last_time_ = clock_.position(first, index);
     if (window_.requests != 0) {
-      last_request_ = window_.requests > UINT64_MAX - last_index_ ? UINT64_MAX
-                                                                   : last_index_ + window_.requests;
+      last_request_ =
+          window_.requests > UINT64_MAX - last_index_ ? UINT64_MAX : last_index_ + window_.requests;
       return;
     }
     // Window k holds [t0 + k*S, t0 + (k+1)*S); a time before t0 cannot open a window.
@@ -101,14 +102,14 @@ class TimelineWindows {
   TimelineWindow window_;  // enabled
   std::uint64_t row_limit_;
   const RequestClock& clock_;
-  std::vector<TimelineRow> rows_;    // closed windows, in order
-  bool open_ = false;                // a window has begun and is not closed
-  std::uint64_t start_index_ = 0;    // the open window's first request
-  std::uint64_t last_index_ = 0;     // its last request so far (start_index_ - 1 while none)
-  Timestamp start_time_{};           // of start_index_
-  Timestamp last_time_{};            // of last_index_
-  std::uint64_t last_request_ = 0;   // request windows: the open window's last request number
-  Timestamp origin_{};               // time windows: t0, the first request's time
+  std::vector<TimelineRow> rows_;          // closed windows, in order
+  bool open_ = false;                      // a window has begun and is not closed
+  std::uint64_t start_index_ = 0;          // the open window's first request
+  std::uint64_t last_index_ = 0;           // its last request so far (start_index_ - 1 while none)
+  Timestamp start_time_{};                 // of start_index_
+  Timestamp last_time_{};                  // of last_index_
+  std::uint64_t last_request_ = 0;         // request windows: the open window's last request number
+  Timestamp origin_{};                     // time windows: t0, the first request's time
   Timestamp end_time_ = Timestamp::max();  // time windows: the open window's end, exclusive
 };
 

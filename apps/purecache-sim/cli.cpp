@@ -147,6 +147,10 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
       ->transform(whole_number<std::uint32_t>("lock-sample", 1))
       ->type_name("N")
       ->capture_default_str();
+  app.add_option("--timeline-window", config.timeline_window,
+                 "Add per-window rows to the report: windows of N requests, or of S seconds of "
+                 "request time (Ss, like 0.5s)")
+      ->type_name("N|Ss");
 }
 
 CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {

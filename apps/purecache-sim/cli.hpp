@@ -34,6 +34,7 @@ struct SimConfig {
   double rate = 1000;             // synthetic requests per second for traces without time
   std::string on_error = "fail";  // fail | skip
   std::optional<std::uint32_t> lock_sample;  // time one lock hold in this many; unset: by size
+  std::optional<std::string> timeline_window;  // "N" requests or "Ns" seconds; unset: no timeline
 };
 
 /// `purecache-sim sweep ...`: every policy x capacity; `replay` holds the shared trace and

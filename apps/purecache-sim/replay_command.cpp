@@ -109,12 +109,15 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   const CapacitySpec capacity_spec = parse_capacity(config.capacity);
   const Duration step = synthetic_step(config.rate);
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
+  const TimelineWindow timeline =
+      config.timeline_window ? parse_timeline_window(*config.timeline_window) : TimelineWindow{};
 
   ReplayConfig replay_config{.policy = policy,
                              .engine = engine,
                              .demand_fill = !config.no_fill,
                              .warmup = config.warmup,
-                             .synthetic_step = step};
+                             .synthetic_step = step,
+                             .timeline = timeline};
   if (kind.expiring) {
     if (!config.ttl_seconds) {
       throw ConfigError("policy '" + config.policy +

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -38,6 +39,49 @@ CapacitySpec parse_capacity(std::string_view text, std::string_view option) {
     if (spec.entries == 0) bad_value(option, text, "must be >= 1");
   }
   return spec;
+}
+
+TimelineWindow parse_timeline_window(std::string_view text) {
+  constexpr std::string_view kOption = "timeline-window";
+  const bool is_seconds = !text.empty() && text.back() == 's';
+  const std::string_view number = is_seconds ? text.substr(0, text.size() - 1) : text;
+  const char* end = number.data() + number.size();
+  if (is_seconds) {
+    double seconds = 0;
+    const auto [ptr, ec] = std::from_chars(number.data(), end, seconds);
+    const bool numeric = !number.empty() && (std::isdigit(static_cast<unsigned char>(number[0])) ||
+                                             number[0] == '-' || number[0] == '.');
+    if (!numeric || ptr != end || (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
+      bad_value(kOption, text, "must be a number of requests N or of seconds like 0.5s");
+    }
+    if (ec == std::errc::result_out_of_range) {  // beyond a double: 1e400s or 1e-400s
+      seconds = number[0] == '-' || number.find_first_of("eE") == std::string_view::npos ||
+                        number[number.find_first_of("eE") + 1] == '-'
+                    ? 0
+                    : HUGE_VAL;
+    }
+    // Windows are whole nanoseconds: at least one, at most what the clock holds.
+    if (!(seconds >= 1e-9)) bad_value(kOption, text, "must be at least 0.000000001 seconds");
+    if (!(seconds <= static_cast<double>(kMaxWholeSeconds))) {
+      bad_value(kOption, text, "must be at most " + std::to_string(kMaxWholeSeconds) + " seconds");
+    }
+    return {.time = Duration{std::llround(seconds * 1e9)}};
+  }
+  std::uint64_t requests = 0;
+  const auto [ptr, ec] = std::from_chars(number.data(), end, requests);
+  const bool digits =
+      !number.empty() && number.find_first_not_of("0123456789") == std::string_view::npos;
+  if (digits && ec == std::errc::result_out_of_range) {
+    bad_value(kOption, text, "must be at most " + std::to_string(UINT64_MAX) + " requests");
+  }
+  if (!digits && !(number.size() > 1 && number[0] == '-' &&
+                   number.find_first_not_of("0123456789", 1) == std::string_view::npos)) {
+    bad_value(kOption, text, "must be a number of requests N or of seconds like 0.5s");
+  }
+  if (!digits || ec != std::errc{} || ptr != end || requests == 0) {
+    bad_value(kOption, text, "must be at least 1 request");
+  }
+  return {.requests = requests};
 }
 
 // The shortest text that reads back as `value`: what the user typed, in a canonical spelling.

@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/sim/replay.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::sim {
@@ -29,6 +30,9 @@ struct CapacitySpec {
 /// --capacity as given ("1000" or "10%"); throws ConfigError naming `option`.
 [[nodiscard]] CapacitySpec parse_capacity(std::string_view text,
                                           std::string_view option = "capacity");
+/// --timeline-window: "N" requests (N >= 1) or "Ss" seconds (a decimal, 1 ns to
+/// kMaxWholeSeconds); throws ConfigError "timeline-window must be ..., got 'VALUE'".
+[[nodiscard]] TimelineWindow parse_timeline_window(std::string_view text);
 /// The shortest text that reads back as `value`.
 [[nodiscard]] std::string shortest(double value);
 /// --ttl in nanoseconds, checked.

@@ -1,6 +1,7 @@
 #include "purecache/sim/metrics/latency_histogram.hpp"
 
 #include <cmath>
+#include <cstddef>
 
 namespace purecache::sim {
 
@@ -28,8 +29,11 @@ void LatencyHistogram::record_n(std::uint64_t value, std::uint64_t n) noexcept {
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
-  // Every histogram has the same compile-time layout, so buckets add index by index.
-  for (std::size_t i = 0; i < kBucketSlots; ++i) {
+  if (other.total_ == 0) return;
+  // Every histogram has the same compile-time layout, so buckets add index by index; only those
+  // between other's smallest and largest value can hold counts.
+  const std::size_t last = index_of(clamp(other.max_));
+  for (std::size_t i = index_of(clamp(other.min_)); i <= last; ++i) {
     counts_[i] += other.counts_[i];
   }
   total_ += other.total_;
@@ -40,7 +44,10 @@ void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
 }
 
 void LatencyHistogram::reset() noexcept {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  if (total_ != 0) {  // only buckets between the smallest and largest value hold counts
+    std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(index_of(clamp(min_))),
+              counts_.begin() + static_cast<std::ptrdiff_t>(index_of(clamp(max_)) + 1), 0);
+  }
   total_ = 0;
   overflow_ = 0;
   sum_ = 0;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <type_traits>
 
@@ -11,6 +12,7 @@
 #include "purecache/sim/dense_id_hash.hpp"
 #include "replay/fast_run.hpp"
 #include "replay/replay_steps.hpp"
+#include "replay/timeline_windows.hpp"
 
 namespace purecache::sim::detail {
 
@@ -34,9 +36,47 @@ class FastRunOf final : public FastRun {
         reset_at_(warmup_end(config)) {
     result_.engine = ReplayEngine::fast;
     result_.key_type = ReplayKeyType::interned;
+    if (config.timeline.enabled()) windows_.emplace(config, clock_);
   }
 
   void consume(std::span<const Request> requests) override {
+    if (!windows_) [[likely]] {
+      run(requests);
+      return;
+    }
+    // The loop stays the same with a timeline: it runs on the part of the batch in one window,
+    // and the row is counted between parts.
+    while (!requests.empty()) {
+      const std::size_t n = windows_->take(requests, index_);
+      if (n == 0) {
+        close_row();
+        windows_->open(requests.front(), index_ + 1);
+        continue;
+      }
+      run(requests.first(n));
+      requests = requests.subspan(n);
+    }
+  }
+
+  ReplayResult finish(bool complete) override {
+    ReplayResult r = result_;
+    if (config_.warmup != 0 && index_ <= config_.warmup) r.warmup_requests = index_;
+    const EvictionCounts total = core_.evictions();
+    r.evictions = {total.capacity - evictions_before_.capacity,
+                   total.expired - evictions_before_.expired};
+    r.memory = core_.memory();
+    r.final_size = core_.size();
+    r.complete = complete;
+    if (windows_) {
+      if (windows_->is_open()) close_row();
+      r.timeline = windows_->finish();
+    }
+    return r;
+  }
+
+ private:
+  /// Replays `requests`; the kFastReadAhead requests after them must be readable.
+  void run(std::span<const Request> requests) {
     const Request* batch = requests.data();
     ReplayResult& r = result_;
     std::uint64_t index = index_;
@@ -47,6 +87,9 @@ class FastRunOf final : public FastRun {
       core_.prefetch_slot(batch[i + kPrefetchDistance].key);
       core_.prefetch_entry(batch[i + kPrefetchDistance / 2].key);
       if (++index == reset_at_) [[unlikely]] {
+        // The open row keeps what the warm-up counted in it (unsigned arithmetic wraps back).
+        row_base_.gets -= r.gets;
+        row_base_.hits -= r.hits;
         end_warmup(r, config_.warmup);
         evictions_before_ = core_.evictions();
       }
@@ -72,19 +115,26 @@ class FastRunOf final : public FastRun {
     index_ = index;
   }
 
-  ReplayResult finish(bool complete) override {
-    ReplayResult r = result_;
-    if (config_.warmup != 0 && index_ <= config_.warmup) r.warmup_requests = index_;
-    const EvictionCounts total = core_.evictions();
-    r.evictions = {total.capacity - evictions_before_.capacity,
-                   total.expired - evictions_before_.expired};
-    r.memory = core_.memory();
-    r.final_size = core_.size();
-    r.complete = complete;
-    return r;
+  /// Counts the open window's row: what changed since the last row ended.
+  void close_row() {
+    const EvictionCounts evictions = core_.evictions();
+    const RowBase now{.gets = result_.gets,
+                      .hits = result_.hits,
+                      .evictions = evictions.capacity + evictions.expired};
+    windows_->close({.gets = now.gets - row_base_.gets,
+                     .hits = now.hits - row_base_.hits,
+                     .evictions = now.evictions - row_base_.evictions,
+                     .memory_bytes = core_.memory().current_bytes});
+    row_base_ = now;
   }
 
- private:
+  /// The counters when the open row began (gets and hits shifted at the warm-up's end).
+  struct RowBase {
+    std::uint64_t gets = 0;
+    std::uint64_t hits = 0;
+    std::uint64_t evictions = 0;
+  };
+
   const ReplayConfig& config_;
   Core core_;
   RequestClock clock_;
@@ -93,6 +143,8 @@ class FastRunOf final : public FastRun {
   std::uint64_t index_ = 0;  // requests consumed
   EvictionCounts evictions_before_{};
   ReplayResult result_;
+  std::optional<TimelineWindows> windows_;  // when a timeline is asked for
+  RowBase row_base_{};
 };
 
 }  // namespace

@@ -10,21 +10,6 @@
 
 namespace purecache::sim {
 
-namespace {
-
-/// `ns` as seconds, exactly: "1000000", "0.5", "9223372036.854775807".
-std::string seconds_text(std::int64_t ns) {
-  std::string text = std::to_string(ns / 1'000'000'000);
-  if (const std::int64_t fraction = ns % 1'000'000'000; fraction != 0) {
-    std::string digits = std::to_string(fraction);
-    digits.insert(0, 9 - digits.size(), '0');
-    text.append(".").append(digits.substr(0, digits.find_last_not_of('0') + 1));
-  }
-  return text;
-}
-
-}  // namespace
-
 std::string_view to_string(ReplayEngine engine) noexcept {
   return engine == ReplayEngine::fast ? "fast" : "library";
 }
@@ -56,6 +41,16 @@ NonNumericKeyError::NonNumericKeyError(const std::string& trace, std::uint64_t r
       request_(request) {}
 
 namespace detail {
+
+std::string seconds_text(std::int64_t ns) {
+  std::string text = std::to_string(ns / 1'000'000'000);
+  if (const std::int64_t fraction = ns % 1'000'000'000; fraction != 0) {
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, 9 - digits.size(), '0');
+    text.append(".").append(digits.substr(0, digits.find_last_not_of('0') + 1));
+  }
+  return text;
+}
 
 /// Request `index` (from 1) once (index - 1) steps overflow the clock: at its end, where every
 /// entry has expired. Exact when no TTL outlives a step (each entry has expired by the next

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "purecache/core/time.hpp"
 #include "purecache/sim/replay.hpp"
@@ -32,6 +33,17 @@ class RequestClock {
     std::int64_t ns = 0;
     if (__builtin_mul_overflow(step_.count(), index - 1, &ns)) [[unlikely]] {
       return past_end(index);
+    }
+    return Timestamp(ns);
+  }
+
+  /// As at(), but never throws: past the synthetic clock's end it is the end. Where a request
+  /// stands on the clock, for a timeline, whether or not the policy reads the time.
+  [[nodiscard]] Timestamp position(const Request& request, std::uint64_t index) const noexcept {
+    if (trace_time_) return request.time;
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(step_.count(), index - 1, &ns)) [[unlikely]] {
+      return Timestamp::max();
     }
     return Timestamp(ns);
   }
@@ -104,6 +116,9 @@ inline void end_warmup(ReplayResult& r, std::uint64_t warmup) noexcept {
   return config.stop_signal != nullptr &&
          config.stop_signal->load(std::memory_order_relaxed) != 0;
 }
+
+/// `ns` as seconds, exactly: "1000000", "0.5", "9223372036.854775807".
+[[nodiscard]] std::string seconds_text(std::int64_t ns);
 
 /// Both engines: the library engine through Cache, the fast one on the bare core.
 [[nodiscard]] ReplayResult replay_library(TraceReader& reader, const ReplayConfig& config);

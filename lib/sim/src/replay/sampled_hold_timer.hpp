@@ -17,7 +17,10 @@ class SampledHoldTimer {
   static constexpr Mark kUntimed = 0;
 
   SampledHoldTimer() noexcept = default;
-  SampledHoldTimer(LatencyHistogram* ticks, std::uint32_t every) noexcept
+  /// Records into the histogram `*ticks` points to when the hold starts. The replay may point it
+  /// elsewhere between holds, or to null to time no hold for a while: a hold due for timing
+  /// then passes its turn to the next one.
+  SampledHoldTimer(LatencyHistogram* const* ticks, std::uint32_t every) noexcept
       : ticks_(ticks), every_(every) {}
 
   // The untimed path is a decrement and a branch; the timed one stays out of line.
@@ -33,14 +36,18 @@ class SampledHoldTimer {
 
  private:
   [[gnu::noinline]] Mark start_timing() noexcept {
+    if (ticks_ != nullptr && *ticks_ == nullptr) {
+      countdown_ = 1;  // paused: the next hold is timed instead
+      return kUntimed;
+    }
     countdown_ = every_;
     return ticks_ == nullptr ? kUntimed : TickClock::now_ticks();
   }
   [[gnu::noinline]] void record(Mark started) noexcept {
-    ticks_->record(TickClock::now_ticks() - started);
+    (*ticks_)->record(TickClock::now_ticks() - started);
   }
 
-  LatencyHistogram* ticks_ = nullptr;  // owned by the replay; null: time nothing
+  LatencyHistogram* const* ticks_ = nullptr;  // the replay's; null: time nothing
   std::uint32_t every_ = 1;            // >= 1
   std::uint32_t countdown_ = 1;        // holds left until the next timed one
 };

@@ -38,6 +38,32 @@ nlohmann::ordered_json latency_summary(const LatencySummary& s, std::uint32_t sa
           {"p999", s.p999_ns}, {"max", s.max_ns}};
 }
 
+/// Seconds since the trace's epoch (or the synthetic clock's start).
+double seconds(Timestamp time) { return static_cast<double>(time.count()) / 1e9; }
+
+nlohmann::ordered_json timeline_json(const Timeline& timeline) {
+  using nlohmann::ordered_json;
+  ordered_json window = timeline.window.requests != 0
+                            ? ordered_json{{"requests", timeline.window.requests}}
+                            : ordered_json{{"seconds", seconds(timeline.window.time)}};
+  ordered_json rows = ordered_json::array();
+  for (const TimelineRow& row : timeline.rows) {
+    rows.push_back({{"start_request", row.start_request},
+                    {"end_request", row.end_request},
+                    {"start_seconds", seconds(row.start_time)},
+                    {"end_seconds", seconds(row.end_time)},
+                    {"gets", row.gets},
+                    {"hits", row.hits},
+                    {"hit_ratio", row.gets == 0 ? ordered_json(nullptr)
+                                                : ordered_json(ratio(row.hits, row.gets))},
+                    {"evictions", row.evictions},
+                    {"memory_bytes", row.memory_bytes},
+                    {"lock_hold_p99_ns", row.lock_hold_p99_ns ? ordered_json(*row.lock_hold_p99_ns)
+                                                              : ordered_json(nullptr)}});
+  }
+  return {{"window", window}, {"rows", rows}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json make_report(const ReportContext& context, const ReplayResult& result) {
@@ -104,6 +130,8 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
       {"requests_per_second",
        result.wall_seconds > 0 ? static_cast<double>(context.trace_requests) / result.wall_seconds
                                : 0.0}};
+  // Absent, not null, without --timeline-window: reports without one stay as they were.
+  if (result.timeline) report["timeline"] = timeline_json(*result.timeline);
   report["errors"] = {{"skipped", context.skipped_records},
                       {"first", messages(context.error_locations)},
                       {"ignored_records", context.ignored_records}};

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/core/core_config.hpp"
@@ -54,6 +55,18 @@ class NonNumericKeyError : public Error {
   std::uint64_t request_;
 };
 
+/// The width of a timeline window (docs/replay-semantics.md, "Timeline"): exactly one of the
+/// two is non-zero when a timeline is asked for; both zero: no timeline.
+struct TimelineWindow {
+  std::uint64_t requests = 0;  // > 0: windows of this many requests
+  Duration time{0};            // > 0: windows of this much request time
+
+  [[nodiscard]] bool enabled() const noexcept { return requests != 0 || time > Duration::zero(); }
+};
+
+/// Most rows a timeline may have: a replay that would open one more throws ConfigError.
+inline constexpr std::uint64_t kMaxTimelineRows = 1'000'000;
+
 /// How to replay. Semantics in docs/replay-semantics.md.
 struct ReplayConfig {
   BackendKind policy = BackendKind::lru;
@@ -66,6 +79,8 @@ struct ReplayConfig {
   std::uint64_t warmup = 0;            // leading requests replayed but not counted
   Duration synthetic_step{1'000'000};  // > 0: clock advance per request when the trace has no time
   std::uint32_t lock_sample_every = 16;  // library engine: time one lock hold in this many
+  TimelineWindow timeline{};             // per-window rows in ReplayResult::timeline; none: off
+  std::uint64_t timeline_row_limit = kMaxTimelineRows;  // more rows throw ConfigError
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
   std::function<void(const TraceReader&)> on_batch{};
   /// Read once per batch: once non-zero (a signal's number, set by a handler), the replay stops
@@ -82,6 +97,27 @@ struct LatencySummary {
   std::uint64_t p99_ns = 0;
   std::uint64_t p999_ns = 0;
   std::uint64_t max_ns = 0;
+};
+
+/// One timeline window: requests start_request..end_request (from 1, warm-up included).
+struct TimelineRow {
+  std::uint64_t start_request = 0;
+  std::uint64_t end_request = 0;  // >= start_request
+  Timestamp start_time{};         // the first request's time
+  Timestamp end_time{};           // the last request's time
+  std::uint64_t gets = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t evictions = 0;     // capacity and expired, during the window
+  std::uint64_t memory_bytes = 0;  // at the window's end, as ReplayResult::memory counts them
+  /// Library engine: p99 of the lock holds timed in the window, ns; none timed, or fast: empty.
+  std::optional<std::uint64_t> lock_hold_p99_ns{};
+};
+
+/// The rows of a replay asked for a timeline, in request order; windows without requests have
+/// no row.
+struct Timeline {
+  TimelineWindow window{};
+  std::vector<TimelineRow> rows{};
 };
 
 /// What a replay observed. Request counters exclude the warm-up; hits, misses and ratios count
@@ -109,6 +145,7 @@ struct ReplayResult {
   std::optional<LatencySummary> lock_hold;
   std::uint32_t lock_hold_sampled_every = 1;  // one hold in this many was timed
   double wall_seconds = 0;                    // whole replay, reading and warm-up included
+  std::optional<Timeline> timeline;           // when ReplayConfig::timeline is enabled
   bool complete = true;  // false: stopped by ReplayConfig::stop_signal before the trace's end
 };
 

@@ -40,10 +40,11 @@ class LatencyHistogram {
   /// Counts `n` copies of `value` (n == 0 records nothing). O(1).
   void record_n(std::uint64_t value, std::uint64_t n) noexcept;
 
-  /// Adds every value recorded in `other`, as if each had been recorded here. O(buckets).
+  /// Adds every value recorded in `other`, as if each had been recorded here. O(buckets between
+  /// other's min() and max()).
   void merge(const LatencyHistogram& other) noexcept;
 
-  /// Forgets every value; keeps the bucket array. O(buckets).
+  /// Forgets every value; keeps the bucket array. O(buckets between min() and max()).
   void reset() noexcept;
 
   /// Number of values recorded.

@@ -39,6 +39,9 @@ def collect(records):
     series = {}
 
     def get_series(policy, source, sampled, rate):
+        # mrc reports the sampler's effective rate (T / 2^24), sweep the one asked for: the same
+        # rate to 6 digits.
+        rate = float(f"{rate:.6g}") if rate is not None else None
         key = (policy, source, sampled, rate)
         if key not in series:
             series[key] = Series(policy, source, sampled, rate)

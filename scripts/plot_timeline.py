@@ -31,7 +31,7 @@ class Timeline:
             self.window_seconds = r.get("timeline.window.seconds", "number")
         elif "requests" in window:
             self.window_seconds = None
-            r.get("timeline.window.requests", "int")
+            self.window_requests = r.get("timeline.window.requests", "int")
         else:
             raise r.error("field timeline.window: expected {\"requests\": N} or {\"seconds\": S}")
         rows = r.get("timeline.rows", "list")
@@ -45,7 +45,9 @@ class Timeline:
             start = pc.field(row, f"start_{unit}", kind, where)
             end = pc.field(row, f"end_{unit}", kind, where)
             if end < start or (self.ends and start < self.ends[-1]):
-                raise pc.InputError(where, f"window [{start}, {end}) is out of order")
+                raise pc.InputError(where, f"window [{start}, {end}] is out of order")
+            if unit == "request":
+                start -= 1  # rows hold requests start..end inclusive: draw (start - 1, end]
             hit = pc.field(row, "hit_ratio", "number", where, nullable=True)
             self.starts.append(start)
             self.ends.append(end)
@@ -90,7 +92,7 @@ def plot(t, title, out, fmt):
     if t.window_seconds is not None:
         bottom.set_xlabel(f"trace time (seconds; windows of {t.window_seconds:g} s)")
     else:
-        bottom.set_xlabel(f"request number (windows of {t.ends[0] - t.starts[0]} requests)")
+        bottom.set_xlabel(f"request number (windows of {t.window_requests} requests)")
     bottom.ticklabel_format(axis="x", style="plain", useOffset=False)
     fig.suptitle(title)
     pc.save_figure(fig, out, fmt)

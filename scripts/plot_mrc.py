@@ -59,6 +59,10 @@ def collect(records):
             s = get_series(r.get("policy.name", "str"), "sweep", rate is not None, rate)
             capacity = r.get("policy.capacity", "int")
             miss = r.get("miss_ratio", "number", nullable=True)
+            if rate is not None:
+                # A miniature's own ratio is of its sample; the estimate corrects the sample's
+                # size (docs/sweeps.md). Older output without it plots the raw ratio.
+                miss = r.get("sweep.estimated_miss_ratio", "number", nullable=True, default=miss)
             if miss is not None and capacity > 0:
                 s.add(capacity, miss, r.where)
         else:

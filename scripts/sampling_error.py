@@ -40,7 +40,9 @@ def sweep_curve(stdout):
     curve = {}
     for line in stdout.splitlines():
         r = json.loads(line)
-        curve[(r["policy"]["name"], r["policy"]["capacity"])] = r["miss_ratio"]
+        estimate = r["sweep"].get("estimated_miss_ratio")
+        curve[(r["policy"]["name"], r["policy"]["capacity"])] = (
+            estimate if estimate is not None else r["miss_ratio"])
     return curve
 
 

@@ -220,13 +220,16 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   } else if (input.loaded) {
     std::optional<LoadedTrace> sample;
     if (sampler) {
+      plan.counted_gets = counted_gets(input.loaded->requests(), plan.base.warmup);
       sample = input.loaded->sampled(*sampler);
       input.loaded.reset();  // the sample is all the runs need
     }
     sweep_loaded(sample ? *sample : *input.loaded, configs, jobs, on_done);
   } else {
-    input.facts = sweep_streaming(source, options, configs, jobs, sampler, streams.stop_signal,
-                                  on_done);
+    SweepPass pass =
+        sweep_streaming(source, options, configs, jobs, sampler, streams.stop_signal, on_done);
+    input.facts = std::move(pass.facts);
+    plan.counted_gets = pass.counted_gets;
   }
   if (progress) progress->finish();
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -109,6 +109,22 @@ nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& fac
       {"sample_rate", plan.sample_rate ? nlohmann::ordered_json(*plan.sample_rate) : nullptr},
       {"simulated_capacity", run.simulated_capacity},
   };
+  if (plan.sample_rate) {
+    // The sample's gets are R x the trace's only on average: a hot key kept or missed moves
+    // them far (zipf). As SHARDS adjusts its curve, the estimate counts the sample's misses
+    // against the gets it should have had; the extra (or missing) gets are taken as hits.
+    const double expected = *plan.sample_rate * static_cast<double>(plan.counted_gets);
+    const double estimate =
+        expected > 0 ? std::clamp(static_cast<double>(outcome.result.misses) / expected, 0.0, 1.0)
+                     : 0.0;
+    report["sweep"]["expected_sampled_gets"] = expected;
+    report["sweep"]["estimated_miss_ratio"] = estimate;
+    report["sweep"]["estimated_hit_ratio"] = 1.0 - estimate;
+  } else {
+    report["sweep"]["expected_sampled_gets"] = nullptr;
+    report["sweep"]["estimated_miss_ratio"] = nullptr;
+    report["sweep"]["estimated_hit_ratio"] = nullptr;
+  }
   // How the run was executed changes its speed, never its counts: beside the speed.
   report["throughput"]["jobs"] = info.jobs;
   report["throughput"]["trace_in_memory"] = info.in_memory;

@@ -49,7 +49,8 @@ struct SweepPlan {
   std::vector<std::string> capacity_specs;  // as given
   std::vector<CapacitySpec> capacities;
   SweepShard shard;
-  std::optional<double> sample_rate;  // effective rate of a miniature simulation
+  std::optional<double> sample_rate;  // the rate of a miniature simulation
+  std::uint64_t counted_gets = 0;     // miniature: the whole trace's gets past the warm-up
   std::optional<double> ttl_seconds;
   double rate = 0;  // --rate
   ReplayConfig base;

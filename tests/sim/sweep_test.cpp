@@ -269,6 +269,13 @@ TEST_CASE("a miniature sweep replays the sampled keys at capacities scaled by th
     nlohmann::json same = counted(all_keys[i]);
     same["sweep"].erase("id");
     same["sweep"]["sample_rate"] = nullptr;
+    // Every key kept: the sample is the trace, and the estimate its own ratio.
+    CHECK(same["sweep"]["expected_sampled_gets"] == full[i]["gets"].get<double>());
+    CHECK(same["sweep"]["estimated_miss_ratio"] == full[i]["miss_ratio"]);
+    for (const char* field : {"expected_sampled_gets", "estimated_miss_ratio", "estimated_hit_ratio"}) {
+      CHECK(full[i]["sweep"][field].is_null());
+      same["sweep"][field] = nullptr;
+    }
     nlohmann::json reference = counted(full[i]);
     reference["sweep"].erase("id");
     CHECK(same == reference);
@@ -279,8 +286,13 @@ TEST_CASE("a miniature sweep replays the sampled keys at capacities scaled by th
     // About a tenth of the requests, and a hit ratio near the full trace's.
     CHECK(sampled[i]["requests"].get<double>() ==
           Approx(full[i]["requests"].get<double>() / 10).epsilon(0.3));
-    CHECK(sampled[i]["hit_ratio"].get<double>() ==
-          Approx(full[i]["hit_ratio"].get<double>()).margin(0.05));
+    CHECK(sampled[i]["sweep"]["expected_sampled_gets"].get<double>() ==
+          Approx(full[i]["gets"].get<double>() * 0.1));
+    const double estimate = sampled[i]["sweep"]["estimated_miss_ratio"];
+    CHECK(estimate == Approx(sampled[i]["misses"].get<double>() /
+                             sampled[i]["sweep"]["expected_sampled_gets"].get<double>()));
+    CHECK(estimate == Approx(full[i]["miss_ratio"].get<double>()).margin(0.05));
+    CHECK(sampled[i]["sweep"]["estimated_hit_ratio"].get<double>() == Approx(1 - estimate));
   }
 }
 

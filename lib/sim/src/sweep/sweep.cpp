@@ -81,7 +81,13 @@ void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, 
   run_each(runs.size(), jobs, on_done, [&](std::size_t run) { return replay(trace, runs[run]); });
 }
 
-TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& options,
+std::uint64_t counted_gets(std::span<const Request> requests, std::uint64_t warmup) noexcept {
+  std::uint64_t gets = 0;
+  for (std::size_t i = static_cast<std::size_t>(warmup); i < requests.size(); ++i) gets += requests[i].op == Op::get ? 1U : 0U;
+  return gets;
+}
+
+SweepPass sweep_streaming(const TraceSource& source, const TraceOptions& options,
                            std::span<const ReplayConfig> runs, unsigned jobs,
                            const std::optional<SpatialSampler>& sampler,
                            const std::atomic<int>* stop_signal, const SweepRunDone& on_done) {
@@ -100,6 +106,8 @@ TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& option
   bool complete = true;
   TraceHash hash;
   FirstError error;
+  SweepPass pass;
+  const std::uint64_t warmup = runs.empty() ? 0 : runs.front().warmup;
   const auto read_next = [&]() noexcept {
     batch_size = 0;
     if (error.failed()) return;
@@ -114,6 +122,10 @@ TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& option
         if (n == 0) return;
         const std::span<const Request> got = std::span(read_buffer).first(n);
         hash.update(got);
+        const std::uint64_t past_warmup = reader.requests_read() > warmup
+                                              ? std::min<std::uint64_t>(n, reader.requests_read() - warmup)
+                                              : 0;
+        pass.counted_gets += counted_gets(got.last(past_warmup), 0);
         for (const Request& request : got) {
           if (!sampler || sampler->keeps(request.key)) batch[batch_size++] = request;
         }
@@ -153,9 +165,9 @@ TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& option
     result.wall_seconds = seconds;
     on_done(run, std::move(result));
   }
-  TraceFacts facts = TraceFacts::of(reader);
-  facts.hash = hash.hex();
-  return facts;
+  pass.facts = TraceFacts::of(reader);
+  pass.facts.hash = hash.hex();
+  return pass;
 }
 
 }  // namespace purecache::sim

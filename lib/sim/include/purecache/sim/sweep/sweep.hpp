@@ -25,12 +25,22 @@ using SweepRunDone = std::function<void(std::size_t run, ReplayResult&& result)>
 void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, unsigned jobs,
                   const SweepRunDone& on_done);
 
+/// Gets among `requests` past the first `warmup`: the whole trace's count a miniature
+/// simulation's sample stands for.
+[[nodiscard]] std::uint64_t counted_gets(std::span<const Request> requests,
+                                         std::uint64_t warmup) noexcept;
+
+/// What a streamed sweep's pass learnt about the whole trace.
+struct SweepPass {
+  TraceFacts facts;               // the hash included
+  std::uint64_t counted_gets = 0;  // gets past the runs' warm-up, sampled or not
+};
+
 /// The same without holding the trace: one reader streams it once, batch by batch, to every
 /// run at the same time, the runs split over `jobs` threads. Each run's wall_seconds is the
-/// whole pass's. `sampler`, if set, keeps only the requests of its keys. Returns the facts of
-/// the trace (hash included) and throws what the reader throws. Stops, runs incomplete, when
-/// `*stop_signal` is non-zero (may be null).
-[[nodiscard]] TraceFacts sweep_streaming(const TraceSource& source, const TraceOptions& options,
+/// whole pass's. `sampler`, if set, keeps only the requests of its keys. Throws what the reader
+/// throws. Stops, runs incomplete, when `*stop_signal` is non-zero (may be null).
+[[nodiscard]] SweepPass sweep_streaming(const TraceSource& source, const TraceOptions& options,
                                          std::span<const ReplayConfig> runs, unsigned jobs,
                                          const std::optional<SpatialSampler>& sampler,
                                          const std::atomic<int>* stop_signal,

@@ -5,8 +5,10 @@ miniature simulations (sweep --sample-rate) against the exact curves, as a markd
     scripts/sampling_error.py [--sim build/release/apps/purecache-sim/purecache-sim]
         [--rates 0.01,0.001] [--policies lru,lfu] [--runs 3] TRACE...
 
-Mean absolute error is over the capacities 0.1%, 0.2%, 0.5%, 1%, 2%, 5%, 10%, 20% and 50% of the
-trace's distinct keys, in miss ratio (0..1). Times are the median of --runs whole-process runs.
+Mean absolute error is in miss ratio (0..1), over --capacities (default: 0.1%, 0.2%, 0.5%, 1%, 2%,
+5%, 10%, 20% and 50% of the trace's distinct keys, spaced in log scale; `--capacities linear`
+takes 5%, 10%, ..., 100%, evenly spaced as the SHARDS paper's figures are). Times are the median
+of --runs whole-process runs.
 """
 import argparse
 import json
@@ -16,7 +18,8 @@ import subprocess
 import sys
 import time
 
-CAPACITIES = "0.1%,0.2%,0.5%,1%,2%,5%,10%,20%,50%"
+LOG_CAPACITIES = "0.1%,0.2%,0.5%,1%,2%,5%,10%,20%,50%"
+LINEAR_CAPACITIES = ",".join(f"{p}%" for p in range(5, 101, 5))
 
 
 def run(cmd):
@@ -63,7 +66,10 @@ def main():
     parser.add_argument("--rates", default="0.01,0.001")
     parser.add_argument("--policies", default="lru,lfu")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--capacities", default="log", help="log, linear, or a list like 1%%,5%%")
     args = parser.parse_args()
+    capacities = {"log": LOG_CAPACITIES, "linear": LINEAR_CAPACITIES}.get(args.capacities,
+                                                                          args.capacities)
     rates = [float(r) for r in args.rates.split(",")]
     policies = args.policies.split(",")
 
@@ -72,10 +78,10 @@ def main():
     for trace in args.traces:
         name = os.path.basename(trace)
         base = [args.sim, "sweep", "--trace", trace, "--policies", args.policies,
-                "--capacities", CAPACITIES, "--no-progress"]
+                "--capacities", capacities, "--no-progress"]
         exact_out, exact_time = timed(base, args.runs)
         exact = sweep_curve(exact_out)
-        mrc_base = [args.sim, "mrc", "--trace", trace, "--capacities", CAPACITIES]
+        mrc_base = [args.sim, "mrc", "--trace", trace, "--capacities", capacities]
         mrc_out, mrc_time = timed(mrc_base, args.runs)
         mrc_exact = mrc_curve(mrc_out)
         for rate in rates:

@@ -4,6 +4,7 @@ Reads purecache-sim JSON (one object per file, or one per line), checks that it 
 and writes a figure atomically. See docs/plots.md for the user-facing contract.
 """
 
+import argparse
 import json
 import math
 import os
@@ -272,3 +273,22 @@ def main_wrapper(prog, body):
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def many_inputs_main(prog, stem, description, inputs_help, collect, plot, title_prefix):
+    """The command line of a script that plots several inputs of one trace: parse, load, check
+    that they share a trace, `collect(records)`, then `plot(collected, title, out, fmt)`."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+    add_common_arguments(parser, stem)
+    args = parser.parse_args()
+
+    def body():
+        out, fmt = output_path(args, stem, args.inputs)
+        records = load_inputs(args.inputs)
+        check_same_trace(records)
+        collected = collect(records)
+        title = args.title if args.title is not None else f"{title_prefix}: {records[0].trace_name()}"
+        plot(collected, title, out, fmt)
+
+    main_wrapper(prog, body)

@@ -6,7 +6,6 @@ Usage: plot_compare.py INPUT... [-o OUT.png|OUT.svg] [--format png|svg] [--title
 See docs/plots.md.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -191,22 +190,11 @@ def plot(runs, title, out, fmt):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Compare policies (hit ratio, lock hold, bytes per entry) from "
-                               "purecache-sim sweep JSONL or single-run reports of one trace.")
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="sweep JSONL or report JSON file")
-    pc.add_common_arguments(parser, STEM)
-    args = parser.parse_args()
-
-    def body():
-        out, fmt = pc.output_path(args, STEM, args.inputs)
-        records = pc.load_inputs(args.inputs)
-        pc.check_same_trace(records)
-        runs = collect(records)
-        title = args.title if args.title is not None else f"Policy comparison: {records[0].trace_name()}"
-        plot(runs, title, out, fmt)
-
-    pc.main_wrapper(PROG, body)
+    pc.many_inputs_main(
+        PROG, STEM,
+        "Compare policies (hit ratio, lock hold, bytes per entry) from "
+        "purecache-sim sweep JSONL or single-run reports of one trace.",
+        "sweep JSONL or report JSON file", collect, plot, "Policy comparison")
 
 
 if __name__ == "__main__":

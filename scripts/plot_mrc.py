@@ -5,7 +5,6 @@ Usage: plot_mrc.py INPUT... [-o OUT.png|OUT.svg] [--format png|svg] [--title T]
 See docs/plots.md.
 """
 
-import argparse
 import os
 import sys
 
@@ -121,22 +120,11 @@ def plot(series, title, out, fmt):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Plot miss ratio against cache size (log x) from purecache-sim "
-                               "sweep JSONL and mrc JSON of one trace.")
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="sweep JSONL or mrc JSON/JSONL file")
-    pc.add_common_arguments(parser, STEM)
-    args = parser.parse_args()
-
-    def body():
-        out, fmt = pc.output_path(args, STEM, args.inputs)
-        records = pc.load_inputs(args.inputs)
-        pc.check_same_trace(records)
-        series = collect(records)
-        title = args.title if args.title is not None else f"Miss ratio curve: {records[0].trace_name()}"
-        plot(series, title, out, fmt)
-
-    pc.main_wrapper(PROG, body)
+    pc.many_inputs_main(
+        PROG, STEM,
+        "Plot miss ratio against cache size (log x) from purecache-sim "
+        "sweep JSONL and mrc JSON of one trace.",
+        "sweep JSONL or mrc JSON/JSONL file", collect, plot, "Miss ratio curve")
 
 
 if __name__ == "__main__":

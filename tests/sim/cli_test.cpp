@@ -26,20 +26,10 @@ using purecache::test::Run;
 using purecache::test::sim;
 
 nlohmann::json report(const std::vector<std::string>& args) {
-  const Run run = sim(args);
-  INFO(run.err);
-  REQUIRE(run.code == 0);
-  REQUIRE(run.err.empty());
-  return nlohmann::json::parse(run.out);
+  return purecache::test::quiet_report(args);
 }
 
-// A bad-input run: exit 2, nothing on stdout, exactly one line on stderr.
-void check_rejected(const std::vector<std::string>& args, const std::string& message) {
-  const Run run = sim(args);
-  CHECK(run.code == 2);
-  CHECK(run.out.empty());
-  CHECK(run.err == "purecache-sim: error: " + message + "\n");
-}
+using purecache::test::check_rejected;
 
 }  // namespace
 

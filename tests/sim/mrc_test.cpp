@@ -99,19 +99,10 @@ std::string trace_with_ops(std::uint64_t seed, int requests, std::uint64_t keys)
 }
 
 nlohmann::ordered_json mrc_report(const std::vector<std::string>& args) {
-  const Run run = sim(args);
-  INFO(run.err);
-  REQUIRE(run.code == 0);
-  REQUIRE(run.err.empty());
-  return nlohmann::ordered_json::parse(run.out);
+  return purecache::test::quiet_report<nlohmann::ordered_json>(args);
 }
 
-void check_rejected(const std::vector<std::string>& args, const std::string& message) {
-  const Run run = sim(args);
-  CHECK(run.code == 2);
-  CHECK(run.out.empty());
-  CHECK(run.err == "purecache-sim: error: " + message + "\n");
-}
+using purecache::test::check_rejected;
 
 }  // namespace
 

@@ -35,4 +35,23 @@ inline nlohmann::json report(const std::vector<std::string>& args) {
   return nlohmann::json::parse(run.out);
 }
 
+/// The report of a run that must succeed and say nothing on stderr; Json may be
+/// nlohmann::ordered_json to check the order of fields.
+template <class Json = nlohmann::json>
+Json quiet_report(const std::vector<std::string>& args) {
+  const Run run = sim(args);
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  REQUIRE(run.err.empty());
+  return Json::parse(run.out);
+}
+
+/// A bad-input run: exit 2, nothing on stdout, exactly this one line on stderr.
+inline void check_rejected(const std::vector<std::string>& args, const std::string& message) {
+  const Run run = sim(args);
+  CHECK(run.code == 2);
+  CHECK(run.out.empty());
+  CHECK(run.err == "purecache-sim: error: " + message + "\n");
+}
+
 }  // namespace purecache::test

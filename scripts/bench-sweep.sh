@@ -8,44 +8,9 @@
 #     --engine fast LRU replay at capacity 100k.
 # Usage: scripts/bench-sweep.sh [--runs N] [--cachesim BINARY|BUILD_DIR]
 set -euo pipefail
-runs=5
-cachesim=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --runs) runs=$2; shift 2 ;;
-    --cachesim) cachesim=$2; shift 2 ;;
-    *) echo "usage: scripts/bench-sweep.sh [--runs N] [--cachesim BINARY|BUILD_DIR]" >&2; exit 2 ;;
-  esac
-done
-if [ -n "$cachesim" ] && [ -d "$cachesim" ]; then
-  for candidate in "$cachesim/bin/cachesim" "$cachesim/cachesim" "$cachesim/_build/bin/cachesim"; do
-    [ -x "$candidate" ] && { cachesim=$candidate; break; }
-  done
-fi
-if [ -n "$cachesim" ] && { [ ! -f "$cachesim" ] || [ ! -x "$cachesim" ]; }; then
-  echo "bench-sweep: $cachesim is not an executable cachesim or a build directory holding one" >&2
-  exit 2
-fi
-[ -n "$cachesim" ] && cachesim=$(realpath "$cachesim")
-cd "$(dirname "$0")/.."
-
-cmake --preset release >/dev/null
-cmake --build --preset release -j2 --target purecache-sim >/dev/null
-sim=build/release/apps/purecache-sim/purecache-sim
-dir=build/bench-traces
+script=bench-sweep.sh
+source "$(dirname "$0")/bench-common.sh"
 trace=zipf10m.oracleGeneral.bin
-mkdir -p "$dir"
-[ -f "$dir/$trace" ] || $sim gen zipf --keys 1000000 --requests 10000000 --alpha 0.99 --seed 7 \
-  --format oracle-general -o "$dir/$trace"
-
-wall() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" > "$dir/last.out" 2>/dev/null
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }'
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 singles() {
   for p in lru lfu; do
     for c in 10000 30000 100000 300000; do

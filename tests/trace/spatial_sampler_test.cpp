@@ -35,7 +35,7 @@ TEST_CASE("the spatial sampler keeps every key at rate 1 and the same keys every
   }
 }
 
-TEST_CASE("the spatial sampler refuses rates outside (0, 1]", "[trace][sampling]") {
+TEST_CASE("the spatial sampler refuses rates not above 0 or above 1", "[trace][sampling]") {
   using Catch::Matchers::Message;
   CHECK_THROWS_MATCHES(SpatialSampler(0), purecache::ConfigError,
                        Message("sample-rate must be in (0, 1], got 0"));

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "purecache/backend/backend_kind.hpp"
+#include "support/json_schema.hpp"
 #include "support/mixed_trace.hpp"
 #include "support/sim_run.hpp"
 #include "support/temp_files.hpp"
@@ -332,6 +333,22 @@ TEST_CASE("sweep options are checked before the trace is read", "[sim][sweep]") 
   const Run over_trace = sim({"sweep", "--trace", trace, "-o", trace});
   CHECK(over_trace.code == 2);
   CHECK_THAT(over_trace.err, Catch::Contains("is the trace"));
+}
+
+TEST_CASE("every run of a sweep, full-size or miniature, validates against the report schema",
+          "[sim][sweep][report]") {
+  std::ifstream file(kSource + "/docs/report-schema.json");
+  const auto schema = nlohmann::json::parse(file);
+  for (const std::vector<std::string>& more :
+       {std::vector<std::string>{}, {"--sample-rate", "0.5"}, {"--engine", "library"},
+        {"--memory-limit", "1K", "--shard", "2/2"}}) {
+    std::vector<std::string> args{"--trace", kSource + "/traces/zipf.txt", "--policies",
+                                  bounded_policies(), "--ttl", "9", "--capacities", "1,2%"};
+    args.insert(args.end(), more.begin(), more.end());
+    for (const nlohmann::json& run : sweep(args)) {
+      CHECK(purecache::test::schema_violation(run, schema) == "");
+    }
+  }
 }
 
 TEST_CASE("a sweep prints a summary table on stderr", "[sim][sweep]") {

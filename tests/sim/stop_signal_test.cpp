@@ -67,6 +67,17 @@ TEST_CASE("a stop before the first request reports nothing and exits 128 + the s
     CHECK(purecache::sim::run_cli({"gen", "loop", "--keys", "10", "--requests", "100000", "--seed",
                                    "1", "-o", folder.file("t.txt")},
                                   streams) == 128 + signal_number);
+    // The capacity-planning commands: nothing half done is written.
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"sweep", "--trace", golden, "--capacities", "2", "-o",
+                                   folder.file("s.jsonl")},
+          {"sweep", "--trace", golden, "--capacities", "2", "--engine", "library"},
+          {"sweep", "--trace", golden, "--capacities", "2", "--memory-limit", "1K"},
+          {"mrc", "--trace", golden, "-o", folder.file("m.json")},
+          {"plan", "--trace", golden, "-H", "0.1", "-o", folder.file("p.json")}}) {
+      INFO(args[0]);
+      CHECK(purecache::sim::run_cli(args, streams) == 128 + signal_number);
+    }
     CHECK(out.str().empty());
     CHECK(err.str().empty());
     CHECK(folder.names().empty());

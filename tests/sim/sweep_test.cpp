@@ -107,8 +107,10 @@ TEST_CASE("every run of a sweep counts exactly as a single fast replay", "[sim][
   }
 }
 
+// Tagged [concurrency]: CI runs it under ThreadSanitizer (worker threads, the streamed pass's
+// barrier).
 TEST_CASE("a streamed sweep, one job or several, counts as one held in memory",
-          "[sim][sweep]") {
+          "[sim][sweep][concurrency]") {
   purecache::test::TempFolder dir;
   const std::string trace = dir.file("mixed.csv");
   purecache::test::write_text(trace, purecache::test::mixed_trace(false));

@@ -45,4 +45,16 @@ std::string no_requests_reason(const TraceReader& reader) {
   return reason;
 }
 
+bool stop_requested(const CliStreams& streams) noexcept {
+  return streams.stop_signal != nullptr &&
+         streams.stop_signal->load(std::memory_order_relaxed) != 0;
+}
+
+bool every_key_is_a_number(const TraceReader& reader) noexcept {
+  for (std::size_t id = 0; id < reader.distinct_keys(); ++id) {
+    if (!reader.key_number(static_cast<KeyId>(id))) return false;
+  }
+  return true;
+}
+
 }  // namespace purecache::sim

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "cli.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::sim {
@@ -20,5 +21,12 @@ void check_warmup(std::uint64_t warmup, std::uint64_t requests);
 
 /// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
 [[nodiscard]] std::string no_requests_reason(const TraceReader& reader);
+
+/// True once a SIGINT or SIGTERM handler has asked the command to stop (streams.stop_signal).
+[[nodiscard]] bool stop_requested(const CliStreams& streams) noexcept;
+
+/// True when every key `reader` has interned so far is a number (TraceReader::key_number): the
+/// library's u64 keys fit the trace. O(distinct keys).
+[[nodiscard]] bool every_key_is_a_number(const TraceReader& reader) noexcept;
 
 }  // namespace purecache::sim

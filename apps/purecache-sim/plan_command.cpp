@@ -6,7 +6,6 @@
 #include <cmath>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +23,7 @@
 #include "purecache/version.hpp"
 #include "command_checks.hpp"
 #include "replay_options.hpp"
+#include "sweep_plan.hpp"
 #include "trace_options.hpp"
 
 namespace purecache::sim {
@@ -59,11 +59,7 @@ class Prober {
   std::vector<ReplayResult> run(BackendKind policy, const std::vector<std::uint64_t>& capacities) {
     std::vector<ReplayConfig> configs;
     for (const std::uint64_t capacity : capacities) {
-      ReplayConfig config = base_;
-      config.policy = policy;
-      config.core.capacity = static_cast<std::size_t>(capacity);
-      if (!info(policy).expiring) config.core.ttl = {};
-      configs.push_back(config);
+      configs.push_back(replay_config_for(base_, policy, capacity));
     }
     std::vector<ReplayResult> results(configs.size());
     sweep_loaded(trace_, configs, jobs_,
@@ -146,17 +142,6 @@ PolicyPlan exact_lru(Prober& prober, const TraceSource& source, const TraceOptio
   return plan;
 }
 
-bool stop_requested(const CliStreams& streams) {
-  return streams.stop_signal != nullptr && streams.stop_signal->load() != 0;
-}
-
-bool all_keys_numbers(const TraceReader& reader) {
-  for (std::size_t id = 0; id < reader.distinct_keys(); ++id) {
-    if (!reader.key_number(static_cast<KeyId>(id))) return false;
-  }
-  return true;
-}
-
 nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts,
                                  std::uint64_t value_bytes) {
   const ReplayResult& r = plan.at_capacity;
@@ -194,22 +179,12 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
   if (!(target > 0) || !(target <= 1)) {
     bad_value("target-hit-ratio", shortest(target), "must be in (0, 1]");
   }
-  std::vector<BackendKind> policies;
-  for (const std::string& name : split_list(config.policies)) {
-    const BackendKind kind = parse_backend_kind(name);
-    if (!info(kind).bounded) {
-      throw ConfigError("policy '" + name + "' is unbounded: a plan sizes a bounded cache");
-    }
-    if (info(kind).expiring && !replay.ttl_seconds) {
-      throw ConfigError("policy '" + name +
-                        "' needs --ttl SECONDS, the TTL of requests without their own");
-    }
-    policies.push_back(kind);
-  }
+  const std::vector<BackendKind> policies = parse_bounded_policies(
+      config.policies, replay.ttl_seconds.has_value(), "a plan sizes a bounded cache");
   if (config.key_type != "auto" && config.key_type != "u64" && config.key_type != "string") {
     bad_value("key-type", config.key_type, "must be auto, u64 or string");
   }
-  const unsigned jobs = config.jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  const unsigned jobs = jobs_or_every_core(config.jobs);
   const std::uint64_t memory_limit = config.memory_limit.empty()
                                          ? half_of_ram()
                                          : parse_bytes("memory-limit", config.memory_limit);
@@ -239,8 +214,8 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
   if (facts.requests == 0) throw TraceError(replay.trace, "trace has no requests");
   check_warmup(replay.warmup, facts.requests);
   const bool string_keys =
-      config.key_type == "string" || (config.key_type == "auto" && !all_keys_numbers(reader));
-  if (config.key_type == "u64" && !all_keys_numbers(reader)) {
+      config.key_type == "string" || (config.key_type == "auto" && !every_key_is_a_number(reader));
+  if (config.key_type == "u64" && !every_key_is_a_number(reader)) {
     throw ConfigError(purecache::detail::escaped(replay.trace) +
                       ": not every key is a number below 10^19; use --key-type string");
   }
@@ -268,10 +243,7 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
     if (!plan.at_capacity.complete) return;
     plan.max_hit_ratio = hit_ratio(full);
     plan.replays = prober.replays() - before + 1;
-    ReplayConfig library = base;
-    library.policy = policy;
-    library.core.capacity = static_cast<std::size_t>(plan.capacity);
-    if (!info(policy).expiring) library.core.ttl = {};
+    ReplayConfig library = replay_config_for(base, policy, plan.capacity);
     library.key_type = string_keys ? ReplayKeyType::string : ReplayKeyType::u64;
     plan.footprint = library_footprint(source, options, library);
     if (stop_requested(streams)) return;

@@ -45,11 +45,6 @@ void check_warmup_before_reading(const SimConfig& config, const TraceSource& sou
   }
 }
 
-bool stop_requested(const CliStreams& streams) {
-  return streams.stop_signal != nullptr &&
-         streams.stop_signal->load(std::memory_order_relaxed) != 0;
-}
-
 /// What a first pass over the trace counts.
 struct TraceCounts {
   std::uint64_t distinct_keys = 0;

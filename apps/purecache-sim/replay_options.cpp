@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <thread>
 
 #include "option_limits.hpp"
 #include "purecache/error.hpp"
@@ -167,6 +168,27 @@ std::uint64_t half_of_ram() {
   const long page_size = ::sysconf(_SC_PAGESIZE);
   if (pages <= 0 || page_size <= 0) return std::uint64_t{4} << 30;
   return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2;
+}
+
+std::vector<BackendKind> parse_bounded_policies(std::string_view text, bool ttl_given,
+                                                std::string_view why_bounded) {
+  std::vector<BackendKind> policies;
+  for (const std::string& name : split_list(text)) {
+    const BackendKind kind = parse_backend_kind(name);
+    if (!info(kind).bounded) {
+      throw ConfigError("policy '" + name + "' is unbounded: " + std::string(why_bounded));
+    }
+    if (info(kind).expiring && !ttl_given) {
+      throw ConfigError("policy '" + name +
+                        "' needs --ttl SECONDS, the TTL of requests without their own");
+    }
+    policies.push_back(kind);
+  }
+  return policies;
+}
+
+unsigned jobs_or_every_core(const std::optional<unsigned>& jobs) noexcept {
+  return jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
 }
 
 std::uint64_t CapacitySpec::resolve(std::uint64_t distinct_keys) const {

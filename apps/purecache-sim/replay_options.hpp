@@ -2,12 +2,14 @@
 /// Option values shared by the replay, sweep and curve commands: parsing and checks.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli.hpp"
+#include "purecache/backend/backend_kind.hpp"
 #include "purecache/core/time.hpp"
 #include "purecache/sim/replay.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
@@ -44,6 +46,12 @@ struct CapacitySpec {
 [[nodiscard]] std::uint64_t parse_bytes(std::string_view option, std::string_view text);
 /// "a,b,c" as {"a", "b", "c"}; "" as {""}.
 [[nodiscard]] std::vector<std::string> split_list(std::string_view text);
+/// --policies: bounded policies, comma-separated. Throws ConfigError for an unknown or unbounded
+/// one ("policy 'ttl' is unbounded: WHY") and for an expiring one without --ttl (`ttl_given`).
+[[nodiscard]] std::vector<BackendKind> parse_bounded_policies(std::string_view text, bool ttl_given,
+                                                              std::string_view why_bounded);
+/// --jobs as given, else every core (at least 1).
+[[nodiscard]] unsigned jobs_or_every_core(const std::optional<unsigned>& jobs) noexcept;
 /// Half of physical memory: the default --memory-limit.
 [[nodiscard]] std::uint64_t half_of_ram();
 

@@ -12,7 +12,6 @@
 #include <optional>
 #include <ostream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "commands.hpp"
@@ -70,7 +69,7 @@ TraceInput read_trace(const TraceSource& source, const TraceOptions& options,
   // Too large: count the rest (the distinct keys size percentages) and let the pass re-read it.
   std::vector<Request> batch(4096);
   while (reader.read(batch) != 0) {
-    if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) break;
+    if (stop_requested(streams)) break;
   }
   input.facts = TraceFacts::of(reader);
   return input;
@@ -90,15 +89,11 @@ ScannedTrace scan_trace(const TraceSource& source, const TraceOptions& options,
   TraceHash hash;
   while (const std::size_t n = reader.read(batch)) {
     hash.update(std::span(batch).first(n));
-    if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) break;
+    if (stop_requested(streams)) break;
   }
-  ScannedTrace scanned{.facts = TraceFacts::of(reader)};
+  ScannedTrace scanned{.facts = TraceFacts::of(reader),
+                       .numeric_keys = every_key_is_a_number(reader)};
   scanned.facts.hash = hash.hex();
-  if (reader.format() != TraceFormat::oracle_general) {
-    for (std::size_t id = 0; id < reader.distinct_keys() && scanned.numeric_keys; ++id) {
-      scanned.numeric_keys = reader.key_number(static_cast<KeyId>(id)).has_value();
-    }
-  }
   return scanned;
 }
 
@@ -136,23 +131,14 @@ void print_summary(std::ostream& err, const SweepPlan& plan, const std::vector<S
 void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   if (config.replay.trace.empty()) throw ConfigError("--trace is required (see --help)");
   SweepPlan plan;
-  for (const std::string& name : split_list(config.policies)) {
-    const BackendKind kind = parse_backend_kind(name);
-    if (!info(kind).bounded) {
-      throw ConfigError("policy '" + name + "' is unbounded: a sweep varies the capacity");
-    }
-    if (info(kind).expiring && !config.replay.ttl_seconds) {
-      throw ConfigError("policy '" + name +
-                        "' needs --ttl SECONDS, the TTL of requests without their own");
-    }
-    plan.policies.push_back(kind);
-  }
+  plan.policies = parse_bounded_policies(config.policies, config.replay.ttl_seconds.has_value(),
+                                         "a sweep varies the capacity");
   for (const std::string& spec : split_list(config.capacities)) {
     plan.capacity_specs.push_back(spec);
     plan.capacities.push_back(parse_capacity(spec, "capacities"));
   }
   if (config.jobs && *config.jobs == 0) bad_value("jobs", "0", "must be >= 1");
-  const unsigned jobs = config.jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  const unsigned jobs = jobs_or_every_core(config.jobs);
   if (!config.shard.empty()) plan.shard = parse_shard(config.shard);
   const std::uint64_t memory_limit =
       config.memory_limit.empty() ? half_of_ram() : parse_bytes("memory-limit", config.memory_limit);
@@ -194,7 +180,7 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
   } else {
     input = read_trace(source, options, memory_limit, streams);
   }
-  if (streams.stop_signal != nullptr && streams.stop_signal->load() != 0) return;
+  if (stop_requested(streams)) return;
   if (input.facts.requests == 0) throw TraceError(config.replay.trace, "trace has no requests");
   check_warmup(config.replay.warmup, input.facts.requests);
   plan.resolve(input.facts.distinct_keys);

@@ -51,12 +51,17 @@ std::vector<std::size_t> SweepPlan::shard_runs() const {
   return mine;
 }
 
-ReplayConfig SweepPlan::config_of(std::size_t run) const {
+ReplayConfig replay_config_for(const ReplayConfig& base, BackendKind policy,
+                               std::uint64_t capacity) {
   ReplayConfig config = base;
-  config.policy = runs[run].policy;
-  config.core.capacity = static_cast<std::size_t>(runs[run].simulated_capacity);
-  if (!info(config.policy).expiring) config.core.ttl = {};
+  config.policy = policy;
+  config.core.capacity = static_cast<std::size_t>(capacity);
+  if (!info(policy).expiring) config.core.ttl = {};
   return config;
+}
+
+ReplayConfig SweepPlan::config_of(std::size_t run) const {
+  return replay_config_for(base, runs[run].policy, runs[run].simulated_capacity);
 }
 
 std::string SweepPlan::id(const std::string& trace_hash) const {

@@ -67,6 +67,10 @@ struct SweepPlan {
   [[nodiscard]] std::string id(const std::string& trace_hash) const;
 };
 
+/// `base` for one policy at one capacity: the TTL kept only where the policy expires entries.
+[[nodiscard]] ReplayConfig replay_config_for(const ReplayConfig& base, BackendKind policy,
+                                             std::uint64_t capacity);
+
 /// The report of one run: a single replay's report with trace.hash and the "sweep" object.
 [[nodiscard]] nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& facts,
                                                   const SweepInfo& info,

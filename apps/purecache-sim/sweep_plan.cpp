@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "purecache/sim/report/json_report.hpp"
+#include "purecache/sim/trace/trace_hash.hpp"
 
 namespace purecache::sim {
 
@@ -15,9 +16,7 @@ std::string hex_hash(std::string_view text) {
   for (const char c : text) {
     h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
   }
-  std::string hex(16, '0');
-  for (std::size_t i = 16; i-- > 0; h >>= 4) hex[i] = "0123456789abcdef"[h & 15];
-  return hex;
+  return hex_digits(h);
 }
 
 nlohmann::ordered_json policy_names(const std::vector<BackendKind>& policies) {

@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "purecache/error.hpp"
+#include "purecache/sim/detail/splitmix64.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
 
 namespace purecache::sim {
@@ -37,15 +38,10 @@ constexpr std::uint32_t kSizeUnit = 1024;
 constexpr std::uint64_t kSizeClasses = 64;
 constexpr std::size_t kFlushAt = std::size_t{1} << 16;
 
-// Finaliser of splitmix64 (Steele, Lea, Flood 2014): a bijective 64-bit mixer.
-constexpr std::uint64_t splitmix64_mix(std::uint64_t z) noexcept {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+using detail::splitmix64_mix;
 
 constexpr std::uint64_t splitmix64_next(std::uint64_t& state) noexcept {
-  state += 0x9E3779B97F4A7C15ULL;
+  state += detail::kSplitMix64Increment;
   return splitmix64_mix(state);
 }
 

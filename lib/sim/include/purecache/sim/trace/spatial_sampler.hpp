@@ -8,6 +8,7 @@
 #include <string>
 
 #include "purecache/error.hpp"
+#include "purecache/sim/detail/splitmix64.hpp"
 #include "purecache/sim/trace/request.hpp"
 
 namespace purecache::sim {
@@ -47,11 +48,8 @@ class SpatialSampler {
   }
 
   // SplitMix64's finalizer of the id: consecutive ids land far apart.
-  static std::uint64_t mix(std::uint64_t z) noexcept {
-    z += 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+  static std::uint64_t mix(std::uint64_t id) noexcept {
+    return detail::splitmix64_mix(id + detail::kSplitMix64Increment);
   }
 
   std::uint64_t threshold_ = 0;

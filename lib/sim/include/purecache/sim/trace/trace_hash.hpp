@@ -7,9 +7,17 @@
 #include <span>
 #include <string>
 
+#include "purecache/sim/detail/splitmix64.hpp"
 #include "purecache/sim/trace/request.hpp"
 
 namespace purecache::sim {
+
+/// `value` as 16 lowercase hex digits, zero-padded: how purecache writes its hashes.
+[[nodiscard]] inline std::string hex_digits(std::uint64_t value) {
+  std::string text(16, '0');
+  for (std::size_t i = 16; i-- > 0; value >>= 4) text[i] = "0123456789abcdef"[value & 15];
+  return text;
+}
 
 /// Hashes the decoded request sequence: each request's key id, size, time, TTL and op, in order.
 /// Two files that decode to the same sequence (trace.txt and trace.txt.zst) hash alike; any
@@ -32,24 +40,15 @@ class TraceHash {
 
   /// The hash as 16 lowercase hex digits, folded with the request count.
   [[nodiscard]] std::string hex() const {
-    std::uint64_t h = finalize(state_ ^ finalize(count_ + kGolden));
-    std::string text(16, '0');
-    for (std::size_t i = 16; i-- > 0; h >>= 4) text[i] = "0123456789abcdef"[h & 15];
-    return text;
+    return hex_digits(detail::splitmix64_mix(
+        state_ ^ detail::splitmix64_mix(count_ + detail::kSplitMix64Increment)));
   }
 
  private:
-  static constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-
-  // SplitMix64's finalizer: a bijection that spreads every input bit over the output.
-  static std::uint64_t finalize(std::uint64_t z) noexcept {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
   // Order-dependent: a multiply-rotate chain, so swapping two requests changes the result.
   void mix(std::uint64_t word) noexcept {
-    state_ = (state_ ^ finalize(word + kGolden)) * 0x100000001B3ULL;
+    state_ = (state_ ^ detail::splitmix64_mix(word + detail::kSplitMix64Increment)) *
+             0x100000001B3ULL;
     state_ = state_ << 23 | state_ >> 41;
   }
 

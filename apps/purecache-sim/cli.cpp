@@ -33,13 +33,16 @@ constexpr const char* kFooter = R"(Examples:
   purecache-sim --policy lru-ttl --capacity 10000 --ttl 60 --trace cluster52.twitter.zst
   purecache-sim gen zipf --keys 10000 --requests 100000 --alpha 0.99 --seed 1 -o zipf.txt
   purecache-sim mrc --trace traces/zipf.txt --capacities 1%,10%,1000
+  purecache-sim sweep --trace traces/zipf.txt --policies lru,lfu --capacities 1%,5%,10% --shard 1/2 -o a.jsonl
+  purecache-sim merge a.jsonl b.jsonl -o sweep.jsonl
+  purecache-sim plan --trace traces/zipf.txt --target-hit-ratio 0.8 --value-bytes 100
 
 Exit codes:
   0    success
   1    internal error, or out of a resource (cannot write the output, out of memory)
   2    bad usage, configuration or trace; the message names the file and line
   130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false
-       (gen and mrc write nothing))";
+       (gen, mrc and plan write nothing; sweep writes the runs it finished))";
 
 std::string joined_formats() {
   std::string names;
@@ -155,7 +158,7 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
 
 CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
   CLI::App* sweep = app.add_subcommand(
-      "sweep", "Replay every policy x capacity (fast engine); one JSON report per line");
+      "sweep", "Replay every policy x capacity (fast engine by default); one JSON report per line");
   add_trace_options(*sweep, config.replay);
   config.replay.engine = "fast";
   sweep->add_option("--engine,-e", config.replay.engine,

@@ -2,12 +2,14 @@
 /// The contract every eviction policy core satisfies, checked by the compiler.
 
 #include <concepts>
+#include <cstdint>
 #include <cstddef>
 #include <utility>
 
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/core_stats.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/core/weigher.hpp"
 
 namespace purecache {
 
@@ -18,9 +20,14 @@ namespace purecache {
 ///   means the configured default (non-expiring cores ignore ttl). Returns true if the key was new.
 /// - erase(key, now): true if a live entry was removed.
 /// - clear(): drop everything; counters of evictions are kept.
+/// - weight(): the sum of the weights held (entries in count mode; see WeightBudget).
 /// - kUsesTime: false when the core ignores `now`, so shells can skip reading a clock.
+/// Built from a CoreConfig alone (count mode) or with a Weigher (weight mode, max_weight set).
 template <class C>
-concept EvictionCore = std::constructible_from<C, const CoreConfig&> && std::movable<C> &&
+concept EvictionCore = std::constructible_from<C, const CoreConfig&> &&
+    std::constructible_from<C, const CoreConfig&,
+                            Weigher<typename C::key_type, typename C::mapped_type>> &&
+    std::movable<C> &&
     requires(C& core, const C& view, const typename C::key_type& key, typename C::mapped_type value,
              Timestamp now, Duration ttl) {
   { core.get(key, now) } -> std::same_as<const typename C::mapped_type*>;
@@ -35,6 +42,8 @@ concept EvictionCore = std::constructible_from<C, const CoreConfig&> && std::mov
   noexcept->std::same_as<EvictionCounts>;
   { view.memory() }
   noexcept->std::same_as<MemoryUsage>;
+  { view.weight() }
+  noexcept->std::same_as<std::uint64_t>;
   { C::kUsesTime } -> std::convertible_to<bool>;
 };
 

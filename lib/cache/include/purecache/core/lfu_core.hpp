@@ -17,6 +17,7 @@
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
 #include "purecache/detail/memory_counter.hpp"
+#include "purecache/detail/weight_budget.hpp"
 
 namespace purecache {
 
@@ -37,10 +38,10 @@ class LFUCore {
   using mapped_type = V;
   static constexpr bool kUsesTime = false;
 
-  /// Throws ConfigError if capacity is 0.
-  explicit LFUCore(const CoreConfig& config)
-      : capacity_(detail::checked_capacity(config)),
-        table_(capacity_),
+  /// Throws ConfigError for a bad bound (see WeightBudget).
+  explicit LFUCore(const CoreConfig& config, Weigher<K, V> weigher = {})
+      : budget_(config, std::move(weigher)),
+        table_(budget_.max_entries()),
         buckets_(detail::CountingAllocator<Bucket>(table_.counter())) {}
 
   /// The value if present, after counting the access; nullptr if absent.
@@ -51,17 +52,30 @@ class LFUCore {
     return &table_[i].value;
   }
 
-  /// Inserts at frequency 1 (evicting first when full) or overwrites and counts an access.
+  /// Inserts at frequency 1 (evicting first until the weights fit) or overwrites and counts an
+  /// access (then evicts until the weights fit). A key heavier than the whole cache is not kept.
   /// Returns true if the key was new.
   bool set(const K& key, V value, Timestamp /*now*/, Duration /*ttl*/ = kDefaultTTL) {
     const std::uint64_t h = table_.hash(key);
+    const std::uint64_t weight = budget_.weigh(key, value);
     std::uint32_t i = table_.find(key, h);
     if (i != detail::KeyIndex::kNone) {
+      if (!budget_.admits(weight)) [[unlikely]] {
+        drop(i, h);
+        ++evictions_.capacity;
+        return false;
+      }
+      budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
+      budget_.add(weight);
       table_[i].value = std::move(value);
       promote(i);
+      while (budget_.over()) [[unlikely]]
+        evict();
       return false;
     }
-    if (table_.size() == capacity_) {
+    if (!budget_.admits(weight)) [[unlikely]] return false;
+    if (!budget_.by_weight() && !budget_.has_room_for(weight)) {
+      // Count mode: the victim's slab entry is reused in place.
       i = buckets_[first_].members.tail;
       leave_bucket(i);
       auto& victim = table_[i];
@@ -71,7 +85,9 @@ class LFUCore {
       table_.rekey(i, old_h, h);
       ++evictions_.capacity;
     } else {
+      while (!budget_.has_room_for(weight)) evict();
       i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, detail::kNil);
+      budget_.add(weight);
     }
     enter_first_bucket(i);
     return true;
@@ -82,10 +98,7 @@ class LFUCore {
     const std::uint64_t h = table_.hash(key);
     const std::uint32_t i = table_.find(key, h);
     if (i == detail::KeyIndex::kNone) return false;
-    leave_bucket(i);
-    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
-      buckets_[table_[to].bucket].members.relocated(table_, from, to);
-    });
+    drop(i, h);
     return true;
   }
 
@@ -101,10 +114,12 @@ class LFUCore {
     buckets_.clear();
     first_ = detail::kNil;
     free_bucket_ = detail::kNil;
+    budget_.clear();
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
-  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return budget_.capacity(); }
+  [[nodiscard]] std::uint64_t weight() const noexcept { return budget_.used(); }
   [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
   [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
 
@@ -128,6 +143,22 @@ class LFUCore {
     std::uint32_t lower;          // bucket of the next lower frequency, kNil if first
     std::uint32_t higher;         // next higher frequency, kNil if last; free-list link when free
   };
+
+  /// Unlinks and removes entry i (hash h) and its weight.
+  void drop(std::uint32_t i, std::uint64_t h) {
+    budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
+    leave_bucket(i);
+    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
+      buckets_[table_[to].bucket].members.relocated(table_, from, to);
+    });
+  }
+
+  /// Removes the least frequently used entry (least recent among ties) to make room.
+  void evict() {
+    const std::uint32_t i = buckets_[first_].members.tail;
+    drop(i, table_.hash(table_[i].key));
+    ++evictions_.capacity;
+  }
 
   /// A new bucket for `frequency`, linked between `lower` and `higher` (either may be kNil).
   std::uint32_t new_bucket(std::uint64_t frequency, std::uint32_t lower, std::uint32_t higher) {
@@ -184,7 +215,7 @@ class LFUCore {
     buckets_[to].members.push_front(table_, i);
   }
 
-  std::size_t capacity_;  // >= 1
+  detail::WeightBudget<K, V> budget_;  // entries or weights held, against the bound
   detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
   std::vector<Bucket, detail::CountingAllocator<Bucket>> buckets_;  // linked or on the free list
   std::uint32_t first_ = detail::kNil;        // lowest-frequency bucket (min_freq), kNil if empty

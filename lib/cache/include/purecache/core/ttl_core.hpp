@@ -29,8 +29,9 @@ class TTLCore {
   using mapped_type = V;
   static constexpr bool kUsesTime = true;
 
-  /// Throws ConfigError if config.ttl <= 0.
-  explicit TTLCore(const CoreConfig& config)
+  /// Throws ConfigError if config.ttl <= 0. Unbounded: capacity, max_weight and the weigher
+  /// bound nothing and are ignored.
+  explicit TTLCore(const CoreConfig& config, Weigher<K, V> /*weigher*/ = {})
       : default_ttl_(detail::checked_ttl(config)), table_(0) {}
 
   /// The value if present and live at `now`; nullptr otherwise (an expired entry is dropped).
@@ -100,6 +101,8 @@ class TTLCore {
 
   [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
   [[nodiscard]] std::size_t capacity() const noexcept { return 0; }
+  /// Entries held: an unbounded core weighs nothing.
+  [[nodiscard]] std::uint64_t weight() const noexcept { return table_.size(); }
   [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
   [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
 

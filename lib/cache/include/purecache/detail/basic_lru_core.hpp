@@ -14,6 +14,7 @@
 #include "purecache/detail/config_checks.hpp"
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
+#include "purecache/detail/weight_budget.hpp"
 
 namespace purecache::detail {
 
@@ -40,11 +41,11 @@ class BasicLRUCore {
   using mapped_type = V;
   static constexpr bool kUsesTime = kExpiring;
 
-  /// Throws ConfigError if capacity is 0, or (expiring) if ttl <= 0.
-  explicit BasicLRUCore(const CoreConfig& config)
-      : capacity_(checked_capacity(config)),
+  /// Throws ConfigError for a bad bound (WeightBudget), or (expiring) if ttl <= 0.
+  explicit BasicLRUCore(const CoreConfig& config, Weigher<K, V> weigher = {})
+      : budget_(config, std::move(weigher)),
         default_ttl_(kExpiring ? checked_ttl(config) : Duration{}),
-        table_(capacity_) {}
+        table_(budget_.max_entries()) {}
 
   /// The value of a live entry, now the most recent; nullptr if absent (or expired, which drops
   /// it).
@@ -61,10 +62,12 @@ class BasicLRUCore {
     return &table_[i].value;
   }
 
-  /// Inserts or overwrites `key`, making it the most recent. When full, first evicts the least
-  /// recent entry. Returns true if the key was not live before.
+  /// Inserts or overwrites `key`, making it the most recent, then evicts least recent entries
+  /// until the weights fit. A key heavier than the whole cache is not kept (a new one evicts
+  /// nothing; an overwritten one is evicted). Returns true if the key was not live before.
   bool set(const K& key, V value, Timestamp now, Duration ttl = kDefaultTTL) {
     const std::uint64_t h = table_.hash(key);
+    const std::uint64_t weight = budget_.weigh(key, value);
     std::uint32_t i = table_.find(key, h);
     bool inserted = false;
     if (i != KeyIndex::kNone) {
@@ -72,25 +75,34 @@ class BasicLRUCore {
         ++evictions_.expired;
         inserted = true;
       }
+      if (!budget_.admits(weight)) [[unlikely]] {
+        drop(i, h);
+        if (!inserted) ++evictions_.capacity;
+        return false;
+      }
+      budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
+      budget_.add(weight);
       table_[i].value = std::move(value);
       order_.move_to_front(table_, i);
-    } else if (table_.size() == capacity_) {
-      i = order_.tail;
-      if (is_expired(i, now)) {
-        ++evictions_.expired;
-      } else {
-        ++evictions_.capacity;
-      }
-      auto& victim = table_[i];
-      const std::uint64_t old_h = table_.hash(victim.key);
-      victim.key = key;
-      victim.value = std::move(value);
-      table_.rekey(i, old_h, h);
-      order_.move_to_front(table_, i);
-      inserted = true;
+      evict_while_over(now);
     } else {
-      i = table_.emplace(h, key, std::move(value), kNil, kNil, typename Entry::Expiry{});
-      order_.push_front(table_, i);
+      if (!budget_.admits(weight)) [[unlikely]] return false;
+      // Count mode takes the common path: the victim's slab entry is reused in place.
+      if (!budget_.by_weight() && !budget_.has_room_for(weight)) {
+        i = order_.tail;
+        count_eviction(i, now);
+        auto& victim = table_[i];
+        const std::uint64_t old_h = table_.hash(victim.key);
+        victim.key = key;
+        victim.value = std::move(value);
+        table_.rekey(i, old_h, h);
+        order_.move_to_front(table_, i);
+      } else {
+        while (!budget_.has_room_for(weight)) evict_tail(now);
+        i = table_.emplace(h, key, std::move(value), kNil, kNil, typename Entry::Expiry{});
+        order_.push_front(table_, i);
+        budget_.add(weight);
+      }
       inserted = true;
     }
     if constexpr (kExpiring)
@@ -133,10 +145,12 @@ class BasicLRUCore {
   void clear() noexcept {
     table_.clear();
     order_.clear();
+    budget_.clear();
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
-  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return budget_.capacity(); }
+  [[nodiscard]] std::uint64_t weight() const noexcept { return budget_.used(); }
   [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
   [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
 
@@ -151,13 +165,36 @@ class BasicLRUCore {
     }
   }
 
+  void count_eviction(std::uint32_t i, Timestamp now) noexcept {
+    if (is_expired(i, now)) {
+      ++evictions_.expired;
+    } else {
+      ++evictions_.capacity;
+    }
+  }
+
+  /// Removes the least recent entry to make room.
+  void evict_tail(Timestamp now) {
+    const std::uint32_t i = order_.tail;
+    count_eviction(i, now);
+    drop(i, table_.hash(table_[i].key));
+  }
+
+  /// After an overwrite grew an entry: evict from the tail until the weights fit again.
+  void evict_while_over(Timestamp now) {
+    while (budget_.over()) [[unlikely]]
+      evict_tail(now);
+  }
+
+  /// Removes entry i (hash h) and its weight.
   void drop(std::uint32_t i, std::uint64_t h) {
+    budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
     order_.unlink(table_, i);
     table_.remove(
         i, h, [this](std::uint32_t from, std::uint32_t to) { order_.relocated(table_, from, to); });
   }
 
-  std::size_t capacity_;  // >= 1
+  WeightBudget<K, V> budget_;  // entries or weights held, against the bound
   Duration default_ttl_;  // > 0 when kExpiring
   EntryTable<Entry, K, HashFn, KeyEqual> table_;
   LinkedOrder order_;  // every entry, most recent first

@@ -288,9 +288,9 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
       {"key_type", string_keys ? "string" : "u64"},
       {"value_bytes", config.value_bytes},
       {"replay", {{"demand_fill", base.demand_fill}, {"warmup_requests", base.warmup}}},
+      {"capacity_unit", shape.by_bytes ? "bytes" : "entries"},
       {"plans", nlohmann::ordered_json::array()},
   };
-  report["capacity_unit"] = shape.by_bytes ? "bytes" : "entries";
   for (const PolicyPlan& plan : plans) {
     report["plans"].push_back(plan_json(plan, facts, shape, config.value_bytes));
   }

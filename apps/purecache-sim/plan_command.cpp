@@ -198,10 +198,13 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
   const std::uint64_t memory_limit = config.memory_limit.empty()
                                          ? half_of_ram()
                                          : parse_bytes("memory-limit", config.memory_limit);
+  // Computed apart: a throwing initializer inside the aggregate trips GCC 12's
+  // -Wmaybe-uninitialized at -O3 on the config's strings.
+  const Duration step = synthetic_step(replay.rate);
   ReplayConfig base{.engine = ReplayEngine::fast,
                     .demand_fill = !replay.no_fill,
                     .warmup = replay.warmup,
-                    .synthetic_step = synthetic_step(replay.rate),
+                    .synthetic_step = step,
                     .stop_signal = streams.stop_signal};
   if (replay.ttl_seconds) base.core.ttl = ttl_duration(*replay.ttl_seconds);
   const TraceOptions options = make_trace_options(replay.format, replay.csv_columns, replay.on_error);

@@ -260,8 +260,8 @@ TEST_CASE("help and version go to stdout and exit 0", "[sim]") {
 
 TEST_CASE("bad input: a clear one-line error, exit 2, nothing on stdout", "[sim][errors]") {
   const std::string good = kGolden + "abacbada.txt";
-  check_rejected({"--policy", "arc", "--trace", good},
-                 "policy must be one of " + purecache::backend_kind_names() + ", got 'arc'");
+  check_rejected({"--policy", "nosuch", "--trace", good},
+                 "policy must be one of " + purecache::backend_kind_names() + ", got 'nosuch'");
   check_rejected({"--format", "xml", "--trace", good},
                  "format must be one of auto, text, csv, oracle-general, twitter, got 'xml'");
   check_rejected({"--capacity", "0", "--trace", good}, "capacity must be >= 1, got '0'");

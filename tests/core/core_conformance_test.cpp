@@ -12,10 +12,12 @@
 #include <utility>
 
 #include "purecache/backend/backend_kind.hpp"
+#include "purecache/core/arc_core.hpp"
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
+#include "purecache/core/s3fifo_core.hpp"
 #include "purecache/core/ttl_core.hpp"
 #include "support/core_printers.hpp"
 #include "support/test_values.hpp"
@@ -30,8 +32,10 @@ using purecache::test::Blob;
 using purecache::test::make_key;
 using purecache::test::make_value;
 
-// Room for every key a test here uses, and a TTL no test here reaches.
-constexpr std::size_t kCapacity = 8;
+// Room for every key a test here uses, and a TTL no test here reaches. At least 20, so that
+// S3-FIFO's small queue (10%) holds 2 and admits a key of weight 1 (as libCacheSim, it admits
+// only keys lighter than that queue).
+constexpr std::size_t kCapacity = 20;
 const CoreConfig kConfig{.capacity = kCapacity, .ttl = std::chrono::hours(1)};
 constexpr Timestamp kNow{1'000};
 
@@ -44,7 +48,9 @@ using AllCores = std::tuple<
     purecache::LFUCore<std::uint32_t, std::uint64_t>,
     // A hash that is not avalanching (the identity on libstdc++): the index mixes it.
     purecache::LRUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,
-    purecache::LFUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>>;
+    purecache::LFUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,
+    purecache::S3FIFOCore<std::uint64_t, std::string>, purecache::S3FIFOCore<std::string, Blob>,
+    purecache::ARCCore<std::uint64_t, std::string>, purecache::ARCCore<std::string, Blob>>;
 
 template <class Core>
 using Key = typename Core::key_type;

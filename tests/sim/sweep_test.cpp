@@ -341,7 +341,7 @@ TEST_CASE("sweep options are checked before the trace is read", "[sim][sweep]") 
   CHECK(error_of({"--policies", "lru,lru-ttl"}) ==
         "purecache-sim: error: policy 'lru-ttl' needs --ttl SECONDS, the TTL of requests without "
         "their own\n");
-  CHECK_THAT(error_of({"--policies", "lru,arc"}), Catch::Contains("policy must be one of"));
+  CHECK_THAT(error_of({"--policies", "lru,nosuch"}), Catch::Contains("policy must be one of"));
   CHECK_THAT(error_of({"--capacities", "10,0"}), Catch::Contains("capacities must be >= 1, got '0'"));
   CHECK_THAT(error_of({"--capacities", "10,,20"}), Catch::Contains("capacities must be a positive number of entries or a percentage like 10%, got ''"));
   CHECK(error_of({"--shard", "4/3"}) ==

@@ -8,14 +8,16 @@
 #include <type_traits>
 #include <utility>
 
+#include "purecache/core/arc_core.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
+#include "purecache/core/s3fifo_core.hpp"
 #include "purecache/core/ttl_core.hpp"
 
 namespace purecache {
 
-enum class BackendKind { lru, lfu, ttl, lru_ttl };
+enum class BackendKind { lru, lfu, ttl, lru_ttl, s3fifo, arc };
 
 struct BackendKindInfo {
   BackendKind kind;
@@ -35,15 +37,19 @@ inline constexpr std::array kBackendKinds{
                     true},
     BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire",
                     true, true},
+    BackendKindInfo{BackendKind::s3fifo, "s3fifo",
+                    "S3-FIFO: small, main and ghost FIFOs (SOSP'23), bounded", true, false},
+    BackendKindInfo{BackendKind::arc, "arc", "adaptive replacement cache (FAST'03), bounded", true,
+                    false},
 };
 
 /// The registry row of `kind`.
 [[nodiscard]] const BackendKindInfo& info(BackendKind kind) noexcept;
 /// The CLI word of `kind`.
 [[nodiscard]] std::string_view to_string(BackendKind kind) noexcept;
-/// "lru, lfu, ttl, lru-ttl".
+/// "lru, lfu, ttl, lru-ttl, s3fifo, arc".
 [[nodiscard]] std::string backend_kind_names();
-/// Parses a CLI word; throws ConfigError "policy must be one of lru, lfu, ttl, lru-ttl, got 'x'".
+/// Parses a CLI word; throws ConfigError "policy must be one of lru, lfu, ttl, lru-ttl, s3fifo, arc, got 'x'".
 [[nodiscard]] BackendKind parse_backend_kind(std::string_view name);
 
 /// The only switch from kind to type: calls `f(std::type_identity<Core>{})` with the core type
@@ -59,6 +65,10 @@ decltype(auto) with_core_type(BackendKind kind, F&& f) {
       return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
     case BackendKind::lru_ttl:
       return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
+    case BackendKind::s3fifo:
+      return std::forward<F>(f)(std::type_identity<S3FIFOCore<K, V, HashFn>>{});
+    case BackendKind::arc:
+      return std::forward<F>(f)(std::type_identity<ARCCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

@@ -1,10 +1,13 @@
 #pragma once
-/// The four named backends: each is one core behind one AsyncMutex.
+/// The named backends: each is one core behind one AsyncMutex.
 
 #include "purecache/backend/locked_backend.hpp"
+#include "purecache/core/clock_core.hpp"
+#include "purecache/core/fifo_core.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
+#include "purecache/core/sieve_core.hpp"
 #include "purecache/core/ttl_core.hpp"
 
 namespace purecache {
@@ -17,5 +20,11 @@ template <class K, class V>
 using TTLBackend = LockedBackend<TTLCore<K, V>>;
 template <class K, class V>
 using LRUTTLBackend = LockedBackend<LRUTTLCore<K, V>>;
+template <class K, class V>
+using FIFOBackend = LockedBackend<FIFOCore<K, V>>;
+template <class K, class V>
+using ClockBackend = LockedBackend<ClockCore<K, V>>;
+template <class K, class V>
+using SieveBackend = LockedBackend<SieveCore<K, V>>;
 
 }  // namespace purecache

@@ -12,9 +12,9 @@
 #include "purecache/core/core_stats.hpp"
 #include "purecache/core/hash.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/detail/config_checks.hpp"
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
-#include "purecache/detail/policy_parameters.hpp"
 #include "purecache/detail/weight_budget.hpp"
 
 namespace purecache::detail {
@@ -68,7 +68,7 @@ class BasicFIFOCore {
   /// Throws ConfigError for a bad bound (WeightBudget) or any parameter (these rules have none).
   explicit BasicFIFOCore(const CoreConfig& config, Weigher<K, V> weigher = {})
       : budget_(config, std::move(weigher)), table_(budget_.max_entries()) {
-    (void)PolicyParameters(policy_name(kRule), config.parameters).finish();
+    check_no_parameters(policy_name(kRule), config);
   }
 
   /// The value if present, after recording the hit (CLOCK and SIEVE set the entry's bit; FIFO

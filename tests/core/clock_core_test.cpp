@@ -31,12 +31,12 @@ TEMPLATE_TEST_CASE("CLOCK gives a read key a second chance at the head", "[core]
   // Queues are written oldest first, a referenced key with a star.
   cache.set(1, 10, kNow);
   cache.set(2, 20, kNow);
-  cache.set(3, 30, kNow);              // 1 2 3
+  cache.set(3, 30, kNow);                  // 1 2 3
   REQUIRE(cache.get(1, kNow) != nullptr);  // 1* 2 3
-  CHECK(cache.set(4, 40, kNow));       // 1 loses its bit and moves to the head; 2 goes: 3 1 4
+  CHECK(cache.set(4, 40, kNow));           // 1 loses its bit and moves to the head; 2 goes: 3 1 4
   CHECK(cached_keys(cache) == std::vector<int>{1, 3, 4});
   REQUIRE(cache.get(3, kNow) != nullptr);  // 3* 1 4
-  CHECK(cache.set(5, 50, kNow));       // 3 moves to the head; 1 (bit spent) goes: 4 3 5
+  CHECK(cache.set(5, 50, kNow));           // 3 moves to the head; 1 (bit spent) goes: 4 3 5
   CHECK(cached_keys(cache) == std::vector<int>{3, 4, 5});
   CHECK(cache.set(6, 60, kNow));  // 4 goes: 3 5 6
   CHECK(cache.set(7, 70, kNow));  // 3 (bit spent) goes: 5 6 7
@@ -47,9 +47,11 @@ TEMPLATE_TEST_CASE("CLOCK gives a read key a second chance at the head", "[core]
 TEMPLATE_TEST_CASE("a CLOCK pass over only referenced keys evicts the first one it cleared",
                    "[core][clock]", Core, Model) {
   TestType cache(CoreConfig{.capacity = 3});
-  for (const int key : {1, 2, 3}) cache.set(key, 1, kNow);
-  for (const int key : {3, 1, 2}) REQUIRE(cache.get(key, kNow) != nullptr);  // 1* 2* 3*
-  CHECK(cache.set(4, 1, kNow));  // all three cleared and moved, back to 1 2 3: 1 goes
+  for (const int key : {1, 2, 3})
+    cache.set(key, 1, kNow);
+  for (const int key : {3, 1, 2})
+    REQUIRE(cache.get(key, kNow) != nullptr);  // 1* 2* 3*
+  CHECK(cache.set(4, 1, kNow));                // all three cleared and moved, back to 1 2 3: 1 goes
   CHECK(cached_keys(cache) == std::vector<int>{2, 3, 4});
   CHECK(cache.set(5, 1, kNow));  // 2 goes: the bits stay spent
   CHECK(cached_keys(cache) == std::vector<int>{3, 4, 5});

@@ -49,7 +49,8 @@ using AllCores = std::tuple<
     purecache::LRUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,
     purecache::LFUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,
     // Policies added later run once each, to keep the suite's compile time down.
-    purecache::FIFOCore<std::uint64_t, std::string>, purecache::ClockCore<std::uint64_t, std::string>,
+    purecache::FIFOCore<std::uint64_t, std::string>,
+    purecache::ClockCore<std::uint64_t, std::string>,
     purecache::SieveCore<std::uint64_t, std::string>>;
 
 template <class Core>

@@ -27,7 +27,8 @@ constexpr Timestamp kNow{0};
 template <class C>
 std::vector<bool> read(C& cache, std::vector<int> keys) {
   std::vector<bool> hits;
-  for (const int key : keys) hits.push_back(cache.get(key, kNow) != nullptr);
+  for (const int key : keys)
+    hits.push_back(cache.get(key, kNow) != nullptr);
   return hits;
 }
 

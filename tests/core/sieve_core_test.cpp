@@ -37,7 +37,7 @@ TEMPLATE_TEST_CASE("SIEVE keeps visited keys in place and its hand where it stop
   CHECK(cache.set(4, 40, kNow));           // 1 cleared and left in place, 2 goes: 1 ^3 4
   CHECK(cached_keys(cache) == std::vector<int>{1, 3, 4});
   REQUIRE(cache.get(3, kNow) != nullptr);  // 1 ^3* 4
-  CHECK(cache.set(5, 50, kNow));  // 3 cleared, 4 (the newest) goes; past the head: ^1 3 5
+  CHECK(cache.set(5, 50, kNow));           // 3 cleared, 4 (the newest) goes; past the head: ^1 3 5
   CHECK(cached_keys(cache) == std::vector<int>{1, 3, 5});
   CHECK(cache.set(6, 60, kNow));  // the hand restarts at the tail: 1 goes: ^3 5 6
   CHECK(cache.set(7, 70, kNow));  // 3 goes: ^5 6 7
@@ -48,11 +48,12 @@ TEMPLATE_TEST_CASE("SIEVE keeps visited keys in place and its hand where it stop
 TEMPLATE_TEST_CASE("erasing the key under SIEVE's hand moves the hand to the newer neighbour",
                    "[core][sieve]", Core, Model) {
   TestType cache(CoreConfig{.capacity = 3});
-  for (const int key : {1, 2, 3}) cache.set(key, 1, kNow);
+  for (const int key : {1, 2, 3})
+    cache.set(key, 1, kNow);
   REQUIRE(cache.get(1, kNow) != nullptr);
-  cache.set(4, 1, kNow);  // 2 goes: 1 ^3 4
-  CHECK(cache.erase(3, kNow));  // 1 ^4
-  cache.set(5, 1, kNow);        // room: 1 ^4 5
+  cache.set(4, 1, kNow);         // 2 goes: 1 ^3 4
+  CHECK(cache.erase(3, kNow));   // 1 ^4
+  cache.set(5, 1, kNow);         // room: 1 ^4 5
   CHECK(cache.set(6, 1, kNow));  // 4 goes, not 1 at the tail: 1 ^5 6
   CHECK(cached_keys(cache) == std::vector<int>{1, 5, 6});
 }

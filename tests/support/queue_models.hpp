@@ -47,11 +47,13 @@ class QueueModel {
       }
       queue_[i].value = std::move(value);
       queue_[i].bit = true;
-      while (total() > limit_) evict();
+      while (total() > limit_)
+        evict();
       return false;
     }
     if (w > limit_) return false;
-    while (total() + w > limit_) evict();
+    while (total() + w > limit_)
+      evict();
     queue_.push_back({key, std::move(value), false});
     return true;
   }
@@ -85,7 +87,8 @@ class QueueModel {
   }
   [[nodiscard]] std::uint64_t total() const {
     std::uint64_t sum = 0;
-    for (const auto& item : queue_) sum += weigh(item.key, item.value);
+    for (const auto& item : queue_)
+      sum += weigh(item.key, item.value);
     return sum;
   }
   [[nodiscard]] std::size_t find(const K& key) const {

@@ -39,7 +39,8 @@ std::vector<int> cached_keys(const C& cache) {
 template <class Core, class Model>
 std::uint64_t compare_with_model(bool by_weight, std::uint64_t limit, std::uint64_t seed,
                                  int operations) {
-  const CoreConfig config = by_weight ? CoreConfig{.max_weight = limit} : CoreConfig{.capacity = limit};
+  const CoreConfig config =
+      by_weight ? CoreConfig{.max_weight = limit} : CoreConfig{.capacity = limit};
   const Weigher<std::uint64_t, std::uint64_t> weigher =
       by_weight ? Weigher<std::uint64_t, std::uint64_t>(value_weight<std::uint64_t>) : nullptr;
   Core core(config, weigher);

@@ -39,10 +39,10 @@ inline constexpr std::array kBackendKinds{
     BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire",
                     true, true},
     BackendKindInfo{BackendKind::fifo, "fifo", "first in, first out, bounded", true, false},
-    BackendKindInfo{BackendKind::clock, "clock", "FIFO with a reference bit (second chance), bounded",
-                    true, false},
-    BackendKindInfo{BackendKind::sieve, "sieve", "SIEVE: FIFO with a visited bit and a hand, bounded",
-                    true, false},
+    BackendKindInfo{BackendKind::clock, "clock",
+                    "FIFO with a reference bit (second chance), bounded", true, false},
+    BackendKindInfo{BackendKind::sieve, "sieve",
+                    "SIEVE: FIFO with a visited bit and a hand, bounded", true, false},
 };
 
 /// The registry row of `kind`.

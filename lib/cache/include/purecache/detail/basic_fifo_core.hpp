@@ -46,8 +46,8 @@ struct QueueEntry {
   using Bit = std::conditional_t<kRule == QueueRule::fifo, NoReferenceBit, bool>;
   K key;
   V value;
-  std::uint32_t prev;                 // towards the newest; kNil at the head
-  std::uint32_t next;                 // towards the oldest; kNil at the tail
+  std::uint32_t prev;                    // towards the newest; kNil at the head
+  std::uint32_t next;                    // towards the oldest; kNil at the tail
   [[no_unique_address]] Bit referenced;  // hit since inserted or since the last pass over it
 };
 

@@ -38,6 +38,10 @@ TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][
   // LRU hits a(3), a(8): 2 hits, 6 misses, 4 evictions.
   // LFU keeps a (frequency 2+) and evicts b, c, b: 3 hits (a at 3, 6, 8), 5 misses, 3 evictions.
   // TTL with a long TTL never forgets: 4 first-access misses, 4 hits.
+  // FIFO: a(3) and b(5) hit; c evicts a, a evicts b, d evicts c, a(8) hits: 3 hits, 3 evictions.
+  // CLOCK: a(3) sets a's bit; c moves a to the head and evicts b; then b, a, d evict a, c, b
+  // (bits clear): a(3), a(8) hit, 4 evictions.
+  // SIEVE: a(3) marks a; c clears a, evicts b; b, a, d evict a, c, b: a(3), a(8), 4 evictions.
   // S3-FIFO admits only keys lighter than its small queue, floor(10% of 2) = 0: caches nothing
   // (libCacheSim likewise misses all 8).
   // ARC: c evicts b into B1; b (ghost hit, p = 1) evicts a from T2 into B2; a (ghost hit, p = 0)
@@ -52,6 +56,7 @@ TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][
   // Every registered policy runs: a new one fails here until its counts are worked out above.
   const std::vector<Expected> expectations{
       {"lru", 2, 6, 4}, {"lfu", 3, 5, 3}, {"ttl", 4, 4, 0}, {"lru-ttl", 2, 6, 4},
+      {"fifo", 3, 5, 3},   {"clock", 2, 6, 4},     {"sieve", 2, 6, 4},
       {"s3fifo", 0, 8, 0, 2}, {"arc", 2, 6, 4, 2}};
   const std::vector<std::string> files{"abacbada.txt", "abacbada.csv", "abacbada.oracleGeneral.bin",
                                        "abacbada.twitter.csv"};

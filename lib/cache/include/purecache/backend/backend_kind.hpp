@@ -9,15 +9,18 @@
 #include <utility>
 
 #include "purecache/core/arc_core.hpp"
+#include "purecache/core/clock_core.hpp"
+#include "purecache/core/fifo_core.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
 #include "purecache/core/s3fifo_core.hpp"
+#include "purecache/core/sieve_core.hpp"
 #include "purecache/core/ttl_core.hpp"
 
 namespace purecache {
 
-enum class BackendKind { lru, lfu, ttl, lru_ttl, s3fifo, arc };
+enum class BackendKind { lru, lfu, ttl, lru_ttl, fifo, clock, sieve, s3fifo, arc };
 
 struct BackendKindInfo {
   BackendKind kind;
@@ -37,6 +40,11 @@ inline constexpr std::array kBackendKinds{
                     true},
     BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire",
                     true, true},
+    BackendKindInfo{BackendKind::fifo, "fifo", "first in, first out, bounded", true, false},
+    BackendKindInfo{BackendKind::clock, "clock",
+                    "FIFO with a reference bit (second chance), bounded", true, false},
+    BackendKindInfo{BackendKind::sieve, "sieve",
+                    "SIEVE: FIFO with a visited bit and a hand, bounded", true, false},
     BackendKindInfo{BackendKind::s3fifo, "s3fifo",
                     "S3-FIFO: small, main and ghost FIFOs (SOSP'23), bounded", true, false},
     BackendKindInfo{BackendKind::arc, "arc", "adaptive replacement cache (FAST'03), bounded", true,
@@ -47,9 +55,9 @@ inline constexpr std::array kBackendKinds{
 [[nodiscard]] const BackendKindInfo& info(BackendKind kind) noexcept;
 /// The CLI word of `kind`.
 [[nodiscard]] std::string_view to_string(BackendKind kind) noexcept;
-/// "lru, lfu, ttl, lru-ttl, s3fifo, arc".
+/// The CLI words of every kind in registry order: "lru, lfu, ttl, lru-ttl, ...".
 [[nodiscard]] std::string backend_kind_names();
-/// Parses a CLI word; throws ConfigError "policy must be one of lru, lfu, ttl, lru-ttl, s3fifo, arc, got 'x'".
+/// Parses a CLI word; throws ConfigError "policy must be one of lru, lfu, ..., got 'x'".
 [[nodiscard]] BackendKind parse_backend_kind(std::string_view name);
 
 /// The only switch from kind to type: calls `f(std::type_identity<Core>{})` with the core type
@@ -65,6 +73,12 @@ decltype(auto) with_core_type(BackendKind kind, F&& f) {
       return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
     case BackendKind::lru_ttl:
       return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
+    case BackendKind::fifo:
+      return std::forward<F>(f)(std::type_identity<FIFOCore<K, V, HashFn>>{});
+    case BackendKind::clock:
+      return std::forward<F>(f)(std::type_identity<ClockCore<K, V, HashFn>>{});
+    case BackendKind::sieve:
+      return std::forward<F>(f)(std::type_identity<SieveCore<K, V, HashFn>>{});
     case BackendKind::s3fifo:
       return std::forward<F>(f)(std::type_identity<S3FIFOCore<K, V, HashFn>>{});
     case BackendKind::arc:

@@ -282,7 +282,8 @@ void add_mrc_command(CLI::App& app, MrcCommandConfig& config) {
       ->excludes(capacities)
       ->excludes(capacity_bytes);
   mrc->add_option("--sample-rate", config.sample_rate,
-                  "Estimate from this share of the keys (SHARDS), in (0, 1]; default: exact")
+                  "Estimate from this share of the keys (SHARDS), in (0, 1]; entries only; "
+                  "default: exact")
       ->type_name("R");
   mrc->add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
       ->transform(whole_number<std::uint64_t>("warmup", 0))

@@ -50,15 +50,6 @@ MrcPoint replay_bytes(const std::string& path, std::uint64_t capacity, std::uint
   return {.capacity = capacity, .hits = r.hits, .misses = r.misses};
 }
 
-/// The one pass's counts at every capacity, exact or not: what the buckets alone say.
-std::vector<std::uint64_t> stack_hits(const ByteMrcProfile& profile) {
-  std::vector<std::uint64_t> hits;
-  std::uint64_t sum = 0;
-  for (std::size_t i = 0; i < profile.capacities.size(); ++i)
-    hits.push_back(sum += profile.buckets[i]);
-  return hits;
-}
-
 /// Checks the curve against one replay per capacity, and counts the points the one pass gave.
 std::size_t check_against_replay(const std::string& path,
                                  const std::vector<std::uint64_t>& capacities,
@@ -79,7 +70,7 @@ std::size_t check_against_replay(const std::string& path,
     const MrcPoint replayed = replay_at(point.capacity);
     CHECK(point.hits == replayed.hits);
     CHECK(point.misses == replayed.misses);
-    CHECK(point.replayed == !profile.one_pass_exact(point.capacity));
+    CHECK(point.replayed == !profile.one_pass_exact());
     if (!point.replayed) ++from_stack;
   }
   CHECK(replayed_by_curve + from_stack == points.size());
@@ -135,8 +126,7 @@ TEST_CASE("byte stack distances add the sizes of the keys used since", "[mrc][by
   CHECK(stack.weight() == 9);
 }
 
-TEST_CASE("a hand-worked byte curve: exact from the pass above the largest object, replayed below",
-          "[mrc][bytes]") {
+TEST_CASE("a hand-worked byte curve, not monotone below the largest object", "[mrc][bytes]") {
   // Sizes a=3 b=2 c=4, requests a b c a b b c a. Byte distances: 3 cold, then 9 9 2 9 9.
   // By hand, LRU by bytes with demand fill:
   //   C=1: nothing fits, 8 misses.
@@ -144,7 +134,9 @@ TEST_CASE("a hand-worked byte curve: exact from the pass above the largest objec
   //   C=3: a and b fit but not together; b hits once (request 6).
   //   C=4, 5, 8: request 6 hits (distance 2); the distances of 9 miss.
   //   C=9: everything fits, every request after the first three hits.
-  // Below the largest object (4) the curve is not monotone: 2 hits at C=2, 1 at C=3.
+  // Below the largest object (4) the curve is not monotone: 2 hits at C=2, 1 at C=3. Byte
+  // distances alone would say 1 hit at C=2: each class of capacities has its own stack, here
+  // {1}, {2}, {3} and {4, 5, 8, 9}.
   const purecache::test::TempFolder dir;
   const std::string path = dir.file("sizes.csv");
   purecache::test::write_text(path, "key,size\na,3\nb,2\nc,4\na,3\nb,2\nb,2\nc,4\na,3\n");
@@ -153,55 +145,49 @@ TEST_CASE("a hand-worked byte curve: exact from the pass above the largest objec
   CHECK(profile.capacities == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 8, 9});
   CHECK(profile.largest_size == 4);
   CHECK(profile.gets == 8);
-  CHECK(stack_hits(profile) == std::vector<std::uint64_t>{0, 1, 1, 1, 1, 1, 5});
+  CHECK(profile.stacks == 4);
+  CHECK(profile.one_pass_exact());
+  CHECK(profile.hits == std::vector<std::uint64_t>{0, 2, 1, 1, 1, 1, 5});
   const auto points = purecache::sim::byte_mrc_points(
       profile, [&](std::uint64_t c) { return replay_bytes(path, c); });
   std::vector<std::uint64_t> hits;
-  std::vector<bool> replayed;
   for (const MrcPoint& point : points) {
     hits.push_back(point.hits);
-    replayed.push_back(point.replayed);
+    CHECK_FALSE(point.replayed);
     CHECK(point.hits + point.misses == 8);
   }
   CHECK(hits == std::vector<std::uint64_t>{0, 2, 1, 1, 1, 1, 5});
-  CHECK(replayed == std::vector<bool>{true, true, true, false, false, false, false});
   CHECK(points.back().miss_ratio == Approx(3.0 / 8));
-  check_against_replay(path, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  CHECK(check_against_replay(path, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}) == 10);
 }
 
 TEST_CASE("the byte curve equals byte-mode LRU replays of the cloudPhysicsIO trace",
           "[mrc][bytes][exact]") {
   // The largest object is 68 KiB (69632 bytes), and the distinct objects take 2029769728 bytes:
-  // one capacity below the largest (replayed), then at it, 2 MB, 60 MB and past every object.
-  CHECK(check_against_replay(kCloud, {69631, 69632, 2'000'000, 60'000'000, 2'100'000'000}) == 4);
+  // below the largest, at it, 2 MB, 60 MB and past every object.
+  CHECK(check_against_replay(kCloud, {8192, 69631, 69632, 2'000'000, 60'000'000, 2'100'000'000}) ==
+        6);
 }
 
 TEST_CASE("the byte curve equals byte-mode LRU replays of a generated zipf trace with sizes",
           "[mrc][bytes][exact]") {
   const purecache::test::TempFolder dir;
   const std::string path = generated_zipf(dir);
-  // Sizes are 1..64 KiB: capacities from 1 KiB (replayed) to past the 400 objects' bytes.
-  std::vector<std::uint64_t> capacities{1024, 4096, 20000, 65535, 65536};
-  for (const std::uint64_t c : purecache::sim::log_spaced_between(9, 65536, 20'000'000))
+  // Sizes are 1..64 KiB: capacities from 1 KiB to past the 400 objects' bytes.
+  std::vector<std::uint64_t> capacities{1024, 4096, 20000, 33000, 65535, 65536};
+  for (const std::uint64_t c : purecache::sim::log_spaced_between(9, 65537, 20'000'000))
     capacities.push_back(c);
-  CHECK(check_against_replay(path, capacities) >= 9);
-  CHECK(check_against_replay(path, {65536, 300'000, 3'000'000}, 1500) == 3);
+  CHECK(check_against_replay(path, capacities) == 15);
+  CHECK(check_against_replay(path, {8192, 65536, 300'000, 3'000'000}, 1500) == 4);
 }
 
-TEST_CASE("below the largest object the one pass alone would be wrong, so it is not used",
-          "[mrc][bytes]") {
-  // Objects larger than C are never cached at C, so they take no room between two accesses of a
-  // smaller key: a replay hits more than the byte distances say.
+TEST_CASE("capacities between two object sizes share one stack", "[mrc][bytes]") {
   const purecache::test::TempFolder dir;
   const std::string path = generated_zipf(dir);
-  const std::vector<std::uint64_t> capacities{8192, 32768};
-  const ByteMrcProfile profile = byte_profile(path, capacities);
-  const auto hits = stack_hits(profile);
-  for (std::size_t i = 0; i < capacities.size(); ++i) {
-    INFO("capacity " << capacities[i]);
-    CHECK_FALSE(profile.one_pass_exact(capacities[i]));
-    CHECK(replay_bytes(path, capacities[i]).hits > hits[i]);
-  }
+  // Sizes are whole KiB: 8192 and 8500 see the same objects, 1 KiB and 70000 other ones.
+  CHECK(byte_profile(path, {8192, 8500}).stacks == 1);
+  CHECK(byte_profile(path, {1024, 8192, 8500, 70000}).stacks == 3);
+  CHECK(byte_profile(path, {70000, 100000, 200000}).stacks == 1);
 }
 
 TEST_CASE("the byte curve equals byte-mode LRU replays with sets, at every capacity",
@@ -214,11 +200,11 @@ TEST_CASE("the byte curve equals byte-mode LRU replays with sets, at every capac
     capacities.push_back(c);
   const ByteMrcProfile profile = byte_profile(path, capacities);
   CHECK(profile.largest_size == 50);
-  CHECK(check_against_replay(path, capacities, GENERATE(std::uint64_t{0}, std::uint64_t{500})) >
-        15);
-  // A tiny window renumbered hundreds of times gives the same buckets.
+  CHECK(check_against_replay(path, capacities, GENERATE(std::uint64_t{0}, std::uint64_t{500})) ==
+        profile.capacities.size());
+  // A tiny window renumbered hundreds of times gives the same hits.
   const ByteMrcProfile tiny = byte_profile(path, capacities, 0, 1);
-  CHECK(tiny.buckets == profile.buckets);
+  CHECK(tiny.hits == profile.hits);
 }
 
 TEST_CASE("a size change or a delete makes every byte point a replay", "[mrc][bytes]") {
@@ -230,7 +216,7 @@ TEST_CASE("a size change or a delete makes every byte point a replay", "[mrc][by
   for (const std::string& path : {changed, deleted}) {
     INFO(path);
     const ByteMrcProfile profile = byte_profile(path, {5, 100});
-    CHECK_FALSE(profile.one_pass_exact(100));
+    CHECK_FALSE(profile.one_pass_exact());
     CHECK(check_against_replay(path, {1, 2, 3, 4, 5, 6, 7, 8, 100}) == 0);
   }
 }
@@ -259,7 +245,7 @@ TEST_CASE("purecache-sim mrc --capacity-bytes writes the byte curve", "[mrc][byt
                                          {"misses", 6},
                                          {"miss_ratio", 0.75},
                                          {"hit_ratio", 0.25},
-                                         {"counted_by", "replay"}});
+                                         {"counted_by", "stack_distances"}});
   CHECK(r["points"][1]["capacity"] == 4);
   CHECK(r["points"][1]["hits"] == 1);
   CHECK(r["points"][1]["counted_by"] == "stack_distances");

@@ -4,6 +4,9 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "purecache/error.hpp"
 #include "purecache/sim/mrc/byte_stack_distance_profiler.hpp"
@@ -41,11 +44,28 @@ ByteMrcProfile profile_byte_mrc(TraceReader& reader, const MrcConfig& config,
   if (!profile.capacities.empty() && profile.capacities.front() == 0) {
     throw ConfigError("capacity-bytes must be >= 1, got '0'");
   }
-  profile.buckets.assign(profile.capacities.size() + 1, 0);
   const std::vector<std::uint64_t>& caps = profile.capacities;
+  const std::size_t m = caps.size();
+
+  // One stack per class of capacities that no object size seen so far falls between: capacities
+  // [lo, hi) whose filter "objects of size <= C" has held the same objects. A request of size s
+  // splits the class that has capacities on both sides of s; the part below s starts as a copy of
+  // the stack (the same so far) and from then on never sees objects of size s.
+  struct Class {
+    std::size_t lo;  // capacities [lo, hi), hi > lo
+    std::size_t hi;
+    ByteStackDistanceProfiler stack;
+  };
+  std::vector<Class> classes;  // ascending, covering [0, m)
+  if (m != 0) classes.push_back({0, m, ByteStackDistanceProfiler(config.min_window)});
+  std::vector<bool> starts(m + 1, false);  // starts[j]: a class starts at capacity j (or j == m)
+  if (m != 0) starts[0] = true;
+  starts[m] = true;
+  std::vector<std::int64_t> diff(m + 1, 0);  // hits at capacity i: diff[0] + ... + diff[i]
+  constexpr std::uint64_t kUnseen = UINT64_MAX;
+  std::vector<std::uint64_t> sizes;  // per key id: its last size; kUnseen: no request yet
 
   std::array<Request, kBatch + kPrefetchDistance> batch{};
-  ByteStackDistanceProfiler stack(config.min_window);
   TraceHash hash;
   std::uint64_t index = 0;
   std::uint32_t largest = 0;
@@ -59,36 +79,61 @@ ByteMrcProfile profile_byte_mrc(TraceReader& reader, const MrcConfig& config,
     hash.update(std::span(batch).first(n));
     for (std::size_t i = 0; i < n; ++i) {
       const Request& request = batch[i];
-      stack.prefetch(batch[i + kPrefetchDistance].key);
+      if (!classes.empty()) classes.back().stack.prefetch(batch[i + kPrefetchDistance].key);
       const bool counted = ++index > config.warmup;
-      if (request.op == Op::get) [[likely]] {
-        largest = std::max(largest, request.size);
-        const std::uint64_t distance = stack.access(request.key, request.size);
-        if (!counted) continue;
-        ++profile.gets;
-        // A get of distance d hits at every capacity >= d: the first such one's bucket.
-        const std::size_t at =
-            distance == ByteStackDistanceProfiler::kCold
-                ? caps.size()
-                : static_cast<std::size_t>(std::lower_bound(caps.begin(), caps.end(), distance) -
-                                           caps.begin());
-        ++profile.buckets[at];
-      } else if (request.op == Op::set) {
-        largest = std::max(largest, request.size);
-        (void)stack.access(request.key, request.size);
-      } else {
+      const bool get = request.op == Op::get;
+      if (get && counted) ++profile.gets;
+      if (request.op == Op::erase) [[unlikely]] {
         ++profile.deletes;
-        stack.erase(request.key);
+        for (Class& c : classes)
+          c.stack.erase(request.key);
+        continue;
+      }
+      const std::uint32_t size = request.size;
+      largest = std::max(largest, size);
+      if (request.key >= sizes.size()) [[unlikely]]
+        sizes.resize(std::max<std::size_t>(request.key + 1, 2 * sizes.size()), kUnseen);
+      if (sizes[request.key] != size) {
+        if (sizes[request.key] != kUnseen) ++profile.size_changes;
+        sizes[request.key] = size;
+      }
+      const std::size_t j = static_cast<std::size_t>(
+          std::lower_bound(caps.begin(), caps.end(), std::uint64_t{size}) - caps.begin());
+      if (!starts[j]) [[unlikely]] {
+        // Capacities below j stop seeing objects of this size: their class splits off at j.
+        auto at = std::find_if(classes.begin(), classes.end(),
+                               [&](const Class& c) { return c.lo < j && j < c.hi; });
+        Class upper{j, at->hi, at->stack};
+        at->hi = j;
+        classes.insert(at + 1, std::move(upper));
+        starts[j] = true;
+      }
+      // The classes whose capacities all hold the object, from the largest down.
+      for (auto c = classes.rbegin(); c != classes.rend() && c->lo >= j; ++c) {
+        const std::uint64_t distance = c->stack.access(request.key, size);
+        if (!get || !counted || distance == ByteStackDistanceProfiler::kCold) continue;
+        const auto first = static_cast<std::size_t>(
+            std::lower_bound(caps.begin() + static_cast<std::ptrdiff_t>(c->lo),
+                             caps.begin() + static_cast<std::ptrdiff_t>(c->hi), distance) -
+            caps.begin());
+        ++diff[first];
+        --diff[c->hi];
       }
     }
     if (config.on_batch) config.on_batch(reader);
   }
+  profile.hits.assign(m, 0);
+  std::int64_t run = 0;
+  for (std::size_t i = 0; i < m; ++i)
+    profile.hits[i] = static_cast<std::uint64_t>(run += diff[i]);
+  profile.stacks = classes.size();
+  for (const Class& c : classes)
+    profile.profiler_bytes += c.stack.memory_bytes();
+  profile.profiler_bytes += sizes.capacity() * sizeof(std::uint64_t);
   profile.requests = index;
   profile.warmup_requests = std::min(index, config.warmup);
   profile.largest_size = largest;
-  profile.size_changes = stack.size_changes();
   profile.trace_hash = hash.hex();
-  profile.profiler_bytes = stack.memory_bytes();
   profile.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return profile;
@@ -99,11 +144,10 @@ std::vector<MrcPoint> byte_mrc_points(const ByteMrcProfile& profile,
   std::vector<MrcPoint> points;
   points.reserve(profile.capacities.size());
   const double gets = static_cast<double>(profile.gets);
-  std::uint64_t hits = 0;  // gets of distance <= the capacity
   for (std::size_t i = 0; i < profile.capacities.size(); ++i) {
-    hits += profile.buckets[i];
     const std::uint64_t capacity = profile.capacities[i];
-    if (!profile.one_pass_exact(capacity)) {
+    const std::uint64_t hits = profile.hits[i];
+    if (!profile.one_pass_exact()) {
       MrcPoint point = replay(capacity);
       point.capacity = capacity;
       point.replayed = true;

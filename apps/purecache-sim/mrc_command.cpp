@@ -62,6 +62,8 @@ struct CurveFacts {
   bool complete = true;
   bool bytes = false;  // capacities in bytes
   std::uint64_t largest_object = 0;  // bytes only
+  std::uint64_t deletes = 0;         // bytes only
+  std::uint64_t size_changes = 0;    // bytes only
 };
 
 nlohmann::ordered_json make_curve_report(const MrcCommandConfig& config, const TraceReader& reader,
@@ -82,6 +84,8 @@ nlohmann::ordered_json make_curve_report(const MrcCommandConfig& config, const T
   if (profile.bytes) {
     report["trace"]["distinct_bytes"] = reader.distinct_bytes();
     report["trace"]["largest_object"] = profile.largest_object;
+    report["trace"]["deletes"] = profile.deletes;
+    report["trace"]["size_changes"] = profile.size_changes;
   }
   report["policy"] = {{"name", "lru"}};
   const std::optional<double> rate = profile.sample_rate;
@@ -219,7 +223,9 @@ void run_byte_mrc(const MrcCommandConfig& config, const CliStreams& streams,
                                              .count(),
                          .complete = profile.complete,
                          .bytes = true,
-                         .largest_object = profile.largest_size};
+                         .largest_object = profile.largest_size,
+                         .deletes = profile.deletes,
+                         .size_changes = profile.size_changes};
   write_report(make_curve_report(config, reader, facts, points), config.output, false, streams);
 }
 

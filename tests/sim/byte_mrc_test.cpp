@@ -238,6 +238,8 @@ TEST_CASE("purecache-sim mrc --capacity-bytes writes the byte curve", "[mrc][byt
   CHECK(r["capacity_unit"] == "bytes");
   CHECK(r["trace"]["distinct_bytes"] == 9);
   CHECK(r["trace"]["largest_object"] == 4);
+  CHECK(r["trace"]["deletes"] == 0);
+  CHECK(r["trace"]["size_changes"] == 0);
   CHECK(r["gets"] == 8);
   REQUIRE(r["points"].size() == 3);  // 9 and 100% are one capacity
   CHECK(r["points"][0] == nlohmann::json{{"capacity", 2},

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <iterator>
+#include <list>
 #include <map>
 #include <string>
 #include <vector>
@@ -124,6 +126,41 @@ TEST_CASE("byte stack distances add the sizes of the keys used since", "[mrc][by
   CHECK(stack.access(0, 5) == 3);  // its weight in the stack, 3, then 5 from now on
   CHECK(stack.size_changes() == 1);
   CHECK(stack.weight() == 9);
+}
+
+TEST_CASE("byte distances equal a naive stack's, with deletes and renumbering",
+          "[mrc][bytes][stack][oracle]") {
+  const std::size_t min_window = GENERATE(std::size_t{1}, std::size_t{70}, std::size_t{1} << 16);
+  INFO("min_window " << min_window);
+  ByteStackDistanceProfiler stack(min_window);
+  std::list<std::pair<std::uint32_t, std::uint32_t>> naive;  // (key, weight), most recent first
+  purecache::test::SplitMix64 random(min_window);
+  for (int i = 0; i < 4000; ++i) {
+    const std::uint64_t r = random.next();
+    const auto key = static_cast<std::uint32_t>((r >> 8) % ((r & 64) != 0 ? 4 : 40));
+    const auto size = static_cast<std::uint32_t>((r >> 32) % 1000);
+    auto at = std::find_if(naive.begin(), naive.end(), [&](const auto& e) { return e.first == key; });
+    if ((r >> 50) % 8 == 0) {
+      stack.erase(key);
+      if (at != naive.end()) naive.erase(at);
+      continue;
+    }
+    std::uint64_t expected = ByteStackDistanceProfiler::kCold;
+    if (at != naive.end()) {
+      expected = 0;
+      for (auto e = naive.begin(); e != std::next(at); ++e)
+        expected += e->second;
+      naive.erase(at);
+    }
+    naive.emplace_front(key, size);
+    REQUIRE(stack.access(key, size) == expected);
+  }
+  std::uint64_t weight = 0;
+  for (const auto& e : naive)
+    weight += e.second;
+  CHECK(stack.weight() == weight);
+  CHECK(stack.depth() == naive.size());
+  if (min_window < 64) CHECK(stack.renumberings() > 10);
 }
 
 TEST_CASE("a hand-worked byte curve, not monotone below the largest object", "[mrc][bytes]") {

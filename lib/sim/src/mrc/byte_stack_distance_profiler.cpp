@@ -18,21 +18,18 @@ constexpr std::uint64_t kMaxWindow = (std::uint64_t{UINT32_MAX} / 64) * 64;
 ByteStackDistanceProfiler::ByteStackDistanceProfiler(std::size_t min_window)
     : min_window_(min_window) {
   if (min_window == 0) throw ConfigError("stack distance window must be >= 1, got 0");
-  const std::uint64_t window = std::min<std::uint64_t>(min_window, kMaxWindow);
-  bits_.assign(static_cast<std::size_t>((window + 63) / 64), 0);
-  window_ = static_cast<std::uint32_t>(bits_.size() * 64);
-  tree_.assign(std::size_t{window_} + 1, 0);
+  rebuild({}, std::min<std::uint64_t>(min_window, kMaxWindow));
 }
 
 void ByteStackDistanceProfiler::erase(KeyId key) noexcept {
   if (key >= last_.size() || last_[key] == kAbsent) return;
-  unmark(last_[key], weight_[key]);
+  unmark(last_[key]);
   last_[key] = kAbsent;
 }
 
 std::size_t ByteStackDistanceProfiler::memory_bytes() const noexcept {
-  return (last_.capacity() + weight_.capacity()) * sizeof(std::uint32_t) +
-         (bits_.capacity() + tree_.capacity()) * sizeof(std::uint64_t);
+  return (last_.capacity() + weight_.capacity() + at_.capacity()) * sizeof(std::uint32_t) +
+         (bits_.capacity() + word_sums_.capacity() + tree_.capacity()) * sizeof(std::uint64_t);
 }
 
 void ByteStackDistanceProfiler::grow(KeyId key) {
@@ -50,34 +47,46 @@ void ByteStackDistanceProfiler::renumber() {
     base[w] = run;
     run += static_cast<std::uint32_t>(std::popcount(bits_[w]));
   }
-  const std::uint64_t free = std::max<std::uint64_t>({marked_, last_.size(), min_window_});
   if (marked_ >= kMaxWindow) {
     throw ConfigError("LRU stack deeper than " + std::to_string(kMaxWindow - 1) + " keys");
   }
-  const std::uint64_t window = std::min(std::uint64_t{marked_} + free, kMaxWindow);
-  const std::size_t words = static_cast<std::size_t>((window + 63) / 64);
-  std::vector<std::uint64_t> tree(words * 64 + 1, 0);
+  std::vector<std::uint32_t> ordered(marked_);  // the marks' weights, oldest first
   for (std::size_t key = 0; key < last_.size(); ++key) {
     const std::uint32_t t = last_[key];
     if (t == kAbsent) continue;
     const std::uint64_t below = bits_[t >> 6] & ((std::uint64_t{1} << (t & 63)) - 1);
     const std::uint32_t rank = base[t >> 6] + static_cast<std::uint32_t>(std::popcount(below));
     last_[key] = rank;
-    tree[std::size_t{rank} + 1] = weight_[key];
+    ordered[rank] = at_[t];
   }
-  // Linear Fenwick construction: each node adds itself into its parent.
-  for (std::size_t i = 1; i < tree.size(); ++i) {
-    const std::size_t parent = i + (i & (0 - i));
-    if (parent < tree.size()) tree[parent] += tree[i];
-  }
-  tree_ = std::move(tree);
+  const std::uint64_t free = std::max<std::uint64_t>({marked_, last_.size(), min_window_});
+  rebuild(ordered, std::min(std::uint64_t{marked_} + free, kMaxWindow));
+  ++renumberings_;
+}
+
+// A window of `window` times whose first ordered.size() (== marked_) hold these weights.
+void ByteStackDistanceProfiler::rebuild(const std::vector<std::uint32_t>& ordered,
+                                        std::uint64_t window) {
+  const std::size_t words = static_cast<std::size_t>((window + 63) / 64);
   bits_.assign(words, 0);
   for (std::uint32_t w = 0; w < marked_ / 64; ++w)
     bits_[w] = ~std::uint64_t{0};
   if (marked_ % 64 != 0) bits_[marked_ / 64] = (std::uint64_t{1} << (marked_ % 64)) - 1;
+  at_.assign(words * 64, 0);
+  std::copy(ordered.begin(), ordered.end(), at_.begin());
+  word_sums_.assign(words, 0);
+  for (std::size_t t = 0; t < ordered.size(); ++t)
+    word_sums_[t / 64] += ordered[t];
+  // Linear Fenwick construction over the full words; the partial one starts the tail.
+  tail_ = marked_ / 64;
+  tree_.assign(words + 1, 0);
+  for (std::size_t i = 1; i <= words; ++i) {
+    if (i - 1 < tail_) tree_[i] += word_sums_[i - 1];
+    const std::size_t parent = i + (i & (0 - i));
+    if (parent <= words) tree_[parent] += tree_[i];
+  }
   window_ = static_cast<std::uint32_t>(words * 64);
   next_ = marked_;
-  ++renumberings_;
 }
 
 }  // namespace purecache::sim

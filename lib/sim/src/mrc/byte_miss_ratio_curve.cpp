@@ -62,8 +62,8 @@ ByteMrcProfile profile_byte_mrc(TraceReader& reader, const MrcConfig& config,
   if (m != 0) starts[0] = true;
   starts[m] = true;
   std::vector<std::int64_t> diff(m + 1, 0);  // hits at capacity i: diff[0] + ... + diff[i]
-  constexpr std::uint64_t kUnseen = UINT64_MAX;
-  std::vector<std::uint64_t> sizes;  // per key id: its last size; kUnseen: no request yet
+  // Per key id: its last size. Ids come in order of first request, so id == size() is new.
+  std::vector<std::uint32_t> sizes;
 
   std::array<Request, kBatch + kPrefetchDistance> batch{};
   TraceHash hash;
@@ -79,7 +79,9 @@ ByteMrcProfile profile_byte_mrc(TraceReader& reader, const MrcConfig& config,
     hash.update(std::span(batch).first(n));
     for (std::size_t i = 0; i < n; ++i) {
       const Request& request = batch[i];
-      if (!classes.empty()) classes.back().stack.prefetch(batch[i + kPrefetchDistance].key);
+      const KeyId ahead = batch[i + kPrefetchDistance].key;
+      if (!classes.empty()) classes.back().stack.prefetch(ahead);
+      if (ahead < sizes.size()) __builtin_prefetch(&sizes[ahead]);
       const bool counted = ++index > config.warmup;
       const bool get = request.op == Op::get;
       if (get && counted) ++profile.gets;
@@ -91,10 +93,10 @@ ByteMrcProfile profile_byte_mrc(TraceReader& reader, const MrcConfig& config,
       }
       const std::uint32_t size = request.size;
       largest = std::max(largest, size);
-      if (request.key >= sizes.size()) [[unlikely]]
-        sizes.resize(std::max<std::size_t>(request.key + 1, 2 * sizes.size()), kUnseen);
-      if (sizes[request.key] != size) {
-        if (sizes[request.key] != kUnseen) ++profile.size_changes;
+      if (request.key >= sizes.size()) [[unlikely]] {
+        sizes.resize(request.key + 1, size);  // a sparse id (not from a TraceReader): first seen
+      } else if (sizes[request.key] != size) {
+        ++profile.size_changes;
         sizes[request.key] = size;
       }
       const std::size_t j = static_cast<std::size_t>(
@@ -129,7 +131,7 @@ ByteMrcProfile profile_byte_mrc(TraceReader& reader, const MrcConfig& config,
   profile.stacks = classes.size();
   for (const Class& c : classes)
     profile.profiler_bytes += c.stack.memory_bytes();
-  profile.profiler_bytes += sizes.capacity() * sizeof(std::uint64_t);
+  profile.profiler_bytes += sizes.capacity() * sizeof(std::uint32_t);
   profile.requests = index;
   profile.warmup_requests = std::min(index, config.warmup);
   profile.largest_size = largest;

@@ -22,20 +22,18 @@ ByteStackDistanceProfiler::ByteStackDistanceProfiler(std::size_t min_window)
 }
 
 void ByteStackDistanceProfiler::erase(KeyId key) noexcept {
-  if (key >= last_.size() || last_[key] == kAbsent) return;
-  unmark(last_[key]);
-  last_[key] = kAbsent;
+  if (key >= keys_.size() || keys_[key].last == kAbsent) return;
+  unmark(keys_[key].last);
+  keys_[key].last = kAbsent;
 }
 
 std::size_t ByteStackDistanceProfiler::memory_bytes() const noexcept {
-  return (last_.capacity() + weight_.capacity() + at_.capacity()) * sizeof(std::uint32_t) +
+  return keys_.capacity() * sizeof(KeySlot) + at_.capacity() * sizeof(std::uint32_t) +
          (bits_.capacity() + word_sums_.capacity() + tree_.capacity()) * sizeof(std::uint64_t);
 }
 
 void ByteStackDistanceProfiler::grow(KeyId key) {
-  const std::size_t size = std::max(std::size_t{key} + 1, last_.size() * 2);
-  last_.resize(size, kAbsent);
-  weight_.resize(size, 0);
+  keys_.resize(std::max(std::size_t{key} + 1, keys_.size() * 2));
 }
 
 // Marks keep their order and become 0..M-1, so every distance is preserved; the window then has
@@ -51,15 +49,15 @@ void ByteStackDistanceProfiler::renumber() {
     throw ConfigError("LRU stack deeper than " + std::to_string(kMaxWindow - 1) + " keys");
   }
   std::vector<std::uint32_t> ordered(marked_);  // the marks' weights, oldest first
-  for (std::size_t key = 0; key < last_.size(); ++key) {
-    const std::uint32_t t = last_[key];
+  for (KeySlot& slot : keys_) {
+    const std::uint32_t t = slot.last;
     if (t == kAbsent) continue;
     const std::uint64_t below = bits_[t >> 6] & ((std::uint64_t{1} << (t & 63)) - 1);
     const std::uint32_t rank = base[t >> 6] + static_cast<std::uint32_t>(std::popcount(below));
-    last_[key] = rank;
+    slot.last = rank;
     ordered[rank] = at_[t];
   }
-  const std::uint64_t free = std::max<std::uint64_t>({marked_, last_.size(), min_window_});
+  const std::uint64_t free = std::max<std::uint64_t>({marked_, keys_.size(), min_window_});
   rebuild(ordered, std::min(std::uint64_t{marked_} + free, kMaxWindow));
   ++renumberings_;
 }

@@ -34,20 +34,20 @@ class ByteStackDistanceProfiler {
   /// A get or a set of `key` weighing `size`: returns its byte distance, with the weight it had
   /// in the stack (kCold if absent), and makes it the most recent, weighing `size`. O(log W).
   std::uint64_t access(KeyId key, std::uint32_t size) {
-    if (key >= last_.size()) [[unlikely]]
+    if (key >= keys_.size()) [[unlikely]]
       grow(key);
     if (next_ == window_) [[unlikely]]
       renumber();
-    const std::uint32_t t = last_[key];
+    KeySlot& slot = keys_[key];
     std::uint64_t distance = kCold;
-    if (t != kAbsent) {
-      distance = weight_[key] + weight_after(t);
-      if (weight_[key] != size) ++size_changes_;
-      unmark(t);
+    if (slot.last != kAbsent) {
+      distance = slot.weight + weight_after(slot.last);
+      if (slot.weight != size) ++size_changes_;
+      unmark(slot.last);
     }
     mark(next_, size);
-    weight_[key] = size;
-    last_[key] = next_++;
+    slot.weight = size;
+    slot.last = next_++;
     if ((next_ >> 6) - tail_ > kTailWords) [[unlikely]]
       flush_tail();
     return distance;
@@ -55,7 +55,7 @@ class ByteStackDistanceProfiler {
 
   /// A hint for callers that know their next keys: start loading `key`'s latest access time.
   void prefetch(KeyId key) const noexcept {
-    if (key < last_.size()) __builtin_prefetch(&last_[key]);
+    if (key < keys_.size()) __builtin_prefetch(&keys_[key]);
   }
 
   /// A delete of `key`: it leaves the stack. No-op if absent.
@@ -134,8 +134,11 @@ class ByteStackDistanceProfiler {
   void renumber();
   void rebuild(const std::vector<std::uint32_t>& ordered, std::uint64_t window);
 
-  std::vector<std::uint32_t> last_;    // per key id: time of its latest access; kAbsent: not in stack
-  std::vector<std::uint32_t> weight_;  // per key id: its weight in the stack (its latest size)
+  struct KeySlot {
+    std::uint32_t last = kAbsent;  // time of the key's latest access; kAbsent: not in the stack
+    std::uint32_t weight = 0;      // its weight in the stack (its latest size)
+  };
+  std::vector<KeySlot> keys_;          // per key id, one cache line for both fields
   std::vector<std::uint64_t> bits_;    // bit t set: t is a key's latest access
   std::vector<std::uint32_t> at_;      // per time: the weight of its mark, if marked
   std::vector<std::uint64_t> word_sums_;  // per word: the weights of its marks

@@ -33,7 +33,8 @@ namespace {
 
 std::vector<CapacitySpec> parse_capacities(std::string_view text) {
   std::vector<CapacitySpec> specs;
-  for (const std::string& item : split_list(text)) specs.push_back(parse_capacity(item, "capacities"));
+  for (const std::string& item : split_list(text))
+    specs.push_back(parse_capacity(item, "capacities"));
   return specs;
 }
 
@@ -60,7 +61,7 @@ struct CurveFacts {
   std::string trace_hash;
   double wall_seconds = 0;
   bool complete = true;
-  bool bytes = false;  // capacities in bytes
+  bool bytes = false;                // capacities in bytes
   std::uint64_t largest_object = 0;  // bytes only
   std::uint64_t deletes = 0;         // bytes only
   std::uint64_t size_changes = 0;    // bytes only
@@ -132,7 +133,8 @@ ByteCounts count_bytes(const TraceSource& source, const TraceOptions& options,
     const std::size_t n = reader.read(batch);
     if (n == 0) break;
     for (std::size_t i = 0; i < n; ++i) {
-      if (batch[i].op != Op::erase) counts.largest = std::max<std::uint64_t>(counts.largest, batch[i].size);
+      if (batch[i].op != Op::erase)
+        counts.largest = std::max<std::uint64_t>(counts.largest, batch[i].size);
     }
   }
   counts.distinct_bytes = reader.distinct_bytes();
@@ -213,19 +215,19 @@ void run_byte_mrc(const MrcCommandConfig& config, const CliStreams& streams,
   };
   const std::vector<MrcPoint> points = byte_mrc_points(profile, replay_at);
   if (stopped) return;  // a stopped replay's counts are partial: nothing is written
-  const CurveFacts facts{.requests = profile.requests,
-                         .warmup_requests = profile.warmup_requests,
-                         .gets = profile.gets,
-                         .trace_hash = profile.trace_hash,
-                         // Every pass: the counting pass, the profile and the replays.
-                         .wall_seconds = std::chrono::duration<double>(
-                                             std::chrono::steady_clock::now() - start)
-                                             .count(),
-                         .complete = profile.complete,
-                         .bytes = true,
-                         .largest_object = profile.largest_size,
-                         .deletes = profile.deletes,
-                         .size_changes = profile.size_changes};
+  const CurveFacts facts{
+      .requests = profile.requests,
+      .warmup_requests = profile.warmup_requests,
+      .gets = profile.gets,
+      .trace_hash = profile.trace_hash,
+      // Every pass: the counting pass, the profile and the replays.
+      .wall_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+      .complete = profile.complete,
+      .bytes = true,
+      .largest_object = profile.largest_size,
+      .deletes = profile.deletes,
+      .size_changes = profile.size_changes};
   write_report(make_curve_report(config, reader, facts, points), config.output, false, streams);
 }
 
@@ -290,16 +292,15 @@ void run_mrc(const MrcCommandConfig& config, const CliStreams& streams) {
 
   const std::vector<std::uint64_t> capacities =
       resolve_capacities(config, specs, reader.distinct_keys());
-  const CurveFacts facts{.requests = profile.requests,
-                         .warmup_requests = profile.warmup_requests,
-                         .gets = profile.gets,
-                         .sampled_gets = profile.sample_threshold
-                                             ? std::optional(profile.sampled_gets)
-                                             : std::nullopt,
-                         .sample_rate = profile.sample_rate(),
-                         .trace_hash = profile.trace_hash,
-                         .wall_seconds = profile.wall_seconds,
-                         .complete = profile.complete};
+  const CurveFacts facts{
+      .requests = profile.requests,
+      .warmup_requests = profile.warmup_requests,
+      .gets = profile.gets,
+      .sampled_gets = profile.sample_threshold ? std::optional(profile.sampled_gets) : std::nullopt,
+      .sample_rate = profile.sample_rate(),
+      .trace_hash = profile.trace_hash,
+      .wall_seconds = profile.wall_seconds,
+      .complete = profile.complete};
   write_report(make_curve_report(config, reader, facts, mrc_points(profile, capacities)),
                config.output, false, streams);
 }

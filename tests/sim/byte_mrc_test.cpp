@@ -82,11 +82,9 @@ std::size_t check_against_replay(const std::string& path,
 std::string generated_zipf(const purecache::test::TempFolder& dir) {
   const std::string path = dir.file("zipf.oracleGeneral.bin");
   std::ofstream out(path, std::ios::binary);
-  purecache::sim::generate_trace({.kind = purecache::sim::GeneratorKind::zipf,
-                                  .keys = 400,
-                                  .requests = 6000,
-                                  .seed = 9},
-                                 purecache::sim::GeneratorOutput::oracle_general, out);
+  purecache::sim::generate_trace(
+      {.kind = purecache::sim::GeneratorKind::zipf, .keys = 400, .requests = 6000, .seed = 9},
+      purecache::sim::GeneratorOutput::oracle_general, out);
   return path;
 }
 
@@ -113,8 +111,8 @@ TEST_CASE("byte stack distances add the sizes of the keys used since", "[mrc][by
   ByteStackDistanceProfiler stack;
   std::vector<std::uint64_t> distances;
   // a=3 b=2 c=4: a b c a b b c a
-  const std::vector<std::pair<std::uint32_t, std::uint32_t>> trace{
-      {0, 3}, {1, 2}, {2, 4}, {0, 3}, {1, 2}, {1, 2}, {2, 4}, {0, 3}};
+  const std::vector<std::pair<std::uint32_t, std::uint32_t>> trace{{0, 3}, {1, 2}, {2, 4}, {0, 3},
+                                                                   {1, 2}, {1, 2}, {2, 4}, {0, 3}};
   for (const auto& [key, size] : trace)
     distances.push_back(stack.access(key, size));
   constexpr std::uint64_t kCold = ByteStackDistanceProfiler::kCold;
@@ -139,7 +137,8 @@ TEST_CASE("byte distances equal a naive stack's, with deletes and renumbering",
     const std::uint64_t r = random.next();
     const auto key = static_cast<std::uint32_t>((r >> 8) % ((r & 64) != 0 ? 4 : 40));
     const auto size = static_cast<std::uint32_t>((r >> 32) % 1000);
-    auto at = std::find_if(naive.begin(), naive.end(), [&](const auto& e) { return e.first == key; });
+    auto at =
+        std::find_if(naive.begin(), naive.end(), [&](const auto& e) { return e.first == key; });
     if ((r >> 50) % 8 == 0) {
       stack.erase(key);
       if (at != naive.end()) naive.erase(at);
@@ -247,9 +246,11 @@ TEST_CASE("the byte curve equals byte-mode LRU replays with sets, at every capac
 TEST_CASE("a size change or a delete makes every byte point a replay", "[mrc][bytes]") {
   const purecache::test::TempFolder dir;
   const std::string changed = dir.file("changed.csv");
-  purecache::test::write_text(changed, "key,size,op\na,3,get\nb,2,get\na,5,set\nb,2,get\na,3,get\n");
+  purecache::test::write_text(changed,
+                              "key,size,op\na,3,get\nb,2,get\na,5,set\nb,2,get\na,3,get\n");
   const std::string deleted = dir.file("deleted.csv");
-  purecache::test::write_text(deleted, "key,size,op\na,3,get\nb,2,get\na,3,delete\nb,2,get\na,3,get\n");
+  purecache::test::write_text(deleted,
+                              "key,size,op\na,3,get\nb,2,get\na,3,delete\nb,2,get\na,3,get\n");
   for (const std::string& path : {changed, deleted}) {
     INFO(path);
     const ByteMrcProfile profile = byte_profile(path, {5, 100});
@@ -299,7 +300,8 @@ TEST_CASE("purecache-sim mrc --capacity-bytes writes the byte curve", "[mrc][byt
   CHECK(bytes["points"].back()["capacity"] == distinct);
   for (const auto& point : bytes["points"])
     CHECK(point["counted_by"] == "stack_distances");
-  CHECK(bytes["points"][1]["misses"] == replay_bytes(kCloud, bytes["points"][1]["capacity"]).misses);
+  CHECK(bytes["points"][1]["misses"] ==
+        replay_bytes(kCloud, bytes["points"][1]["capacity"]).misses);
   // Entry curves say their unit too.
   const auto entries = byte_report({"mrc", "--trace", path, "--capacities", "1"});
   CHECK(entries["capacity_unit"] == "entries");

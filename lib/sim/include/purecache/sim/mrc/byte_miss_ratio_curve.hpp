@@ -18,23 +18,21 @@ namespace purecache::sim {
 struct ByteMrcProfile {
   std::vector<std::uint64_t> capacities;  // bytes, ascending, no repeats, each >= 1
   std::vector<std::uint64_t> hits;        // [i]: counted gets that hit at capacities[i]
-  std::uint64_t requests = 0;  // every request read, warm-up included
+  std::uint64_t requests = 0;             // every request read, warm-up included
   std::uint64_t warmup_requests = 0;
-  std::uint64_t gets = 0;             // counted gets
-  std::uint64_t largest_size = 0;     // the largest get or set size, warm-up included
-  std::uint64_t deletes = 0;          // delete requests, warm-up included
-  std::uint64_t size_changes = 0;     // requests of a key whose size differs from its last one
-  std::size_t stacks = 0;             // stacks kept: one per class of capacities (see the .cpp)
-  std::string trace_hash;             // TraceHash::hex() of every request read
+  std::uint64_t gets = 0;          // counted gets
+  std::uint64_t largest_size = 0;  // the largest get or set size, warm-up included
+  std::uint64_t deletes = 0;       // delete requests, warm-up included
+  std::uint64_t size_changes = 0;  // requests of a key whose size differs from its last one
+  std::size_t stacks = 0;          // stacks kept: one per class of capacities (see the .cpp)
+  std::string trace_hash;          // TraceHash::hex() of every request read
   std::size_t profiler_bytes = 0;
   double wall_seconds = 0;  // the pass, reading included
   bool complete = true;     // false: stopped by MrcConfig::stop_signal
 
   /// Whether the pass gives a byte-mode LRU replay's counts exactly, at every capacity: when the
   /// trace has no deletes and no size changes. docs/mrc.md#bytes.
-  [[nodiscard]] bool one_pass_exact() const noexcept {
-    return deletes == 0 && size_changes == 0;
-  }
+  [[nodiscard]] bool one_pass_exact() const noexcept { return deletes == 0 && size_changes == 0; }
 };
 
 /// Reads `reader` to its end (or a stop) and profiles byte stack distances at `capacities`

@@ -138,17 +138,18 @@ class ByteStackDistanceProfiler {
     std::uint32_t last = kAbsent;  // time of the key's latest access; kAbsent: not in the stack
     std::uint32_t weight = 0;      // its weight in the stack (its latest size)
   };
-  std::vector<KeySlot> keys_;          // per key id, one cache line for both fields
-  std::vector<std::uint64_t> bits_;    // bit t set: t is a key's latest access
-  std::vector<std::uint32_t> at_;      // per time: the weight of its mark, if marked
+  std::vector<KeySlot> keys_;             // per key id, one cache line for both fields
+  std::vector<std::uint64_t> bits_;       // bit t set: t is a key's latest access
+  std::vector<std::uint32_t> at_;         // per time: the weight of its mark, if marked
   std::vector<std::uint64_t> word_sums_;  // per word: the weights of its marks
-  std::vector<std::uint64_t> tree_;  // Fenwick tree of word_sums_ over words < tail_; size words + 1
-  std::size_t min_window_;           // >= 1
-  std::uint32_t window_ = 0;         // times available: bits_.size() * 64, < kAbsent
-  std::uint32_t next_ = 0;           // the next access's time; every mark is below it
-  std::uint32_t marked_ = 0;         // keys in the stack: bits set in bits_
-  std::uint32_t tail_ = 0;           // words >= tail_ are not in tree_; tail_ <= next_ / 64 <= tail_ + 2
-  std::uint64_t total_ = 0;          // the weights of every mark
+  std::vector<std::uint64_t>
+      tree_;                  // Fenwick tree of word_sums_ over words < tail_; size words + 1
+  std::size_t min_window_;    // >= 1
+  std::uint32_t window_ = 0;  // times available: bits_.size() * 64, < kAbsent
+  std::uint32_t next_ = 0;    // the next access's time; every mark is below it
+  std::uint32_t marked_ = 0;  // keys in the stack: bits set in bits_
+  std::uint32_t tail_ = 0;    // words >= tail_ are not in tree_; tail_ <= next_ / 64 <= tail_ + 2
+  std::uint64_t total_ = 0;   // the weights of every mark
   std::uint64_t size_changes_ = 0;
   std::uint64_t renumberings_ = 0;
 };

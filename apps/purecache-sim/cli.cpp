@@ -33,6 +33,7 @@ constexpr const char* kFooter = R"(Examples:
   purecache-sim --policy lru-ttl --capacity 10000 --ttl 60 --trace cluster52.twitter.zst
   purecache-sim gen zipf --keys 10000 --requests 100000 --alpha 0.99 --seed 1 -o zipf.txt
   purecache-sim mrc --trace traces/zipf.txt --capacities 1%,10%,1000
+  purecache-sim mrc --trace traces/cloudPhysicsIO.oracleGeneral.bin.zst --capacity-bytes 64MiB,1%,10%
   purecache-sim sweep --trace traces/zipf.txt --policies lru,lfu --capacities 1%,5%,10% --shard 1/2 -o a.jsonl
   purecache-sim merge a.jsonl b.jsonl -o sweep.jsonl
   purecache-sim plan --trace traces/zipf.txt --target-hit-ratio 0.8 --value-bytes 100
@@ -271,13 +272,27 @@ void add_mrc_command(CLI::App& app, MrcCommandConfig& config) {
              "--capacities,-c", config.capacities,
              "Cache sizes, comma-separated: entries (N) or shares of the distinct keys (P%)")
           ->type_name("N|P%,...");
+  CLI::Option* capacity_bytes =
+      mrc->add_option("--capacity-bytes", config.capacity_bytes,
+                      "A byte curve at these sizes, comma-separated: bytes (N, units K M G T "
+                      "KiB MiB GiB TiB) or shares of the distinct objects' bytes (P%)")
+          ->type_name("N|P%,...")
+          ->excludes(capacities);
+  mrc->add_flag("--bytes", config.bytes,
+                "A byte curve at --points sizes, log-spaced from the largest object to the "
+                "distinct objects' bytes")
+      ->excludes(capacities)
+      ->excludes(capacity_bytes);
   mrc->add_option("--points", config.points,
-                  "Or this many sizes, log-spaced from 1 to the distinct keys")
+                  "Or this many sizes, log-spaced from 1 to the distinct keys (--bytes: from "
+                  "the largest object to the distinct bytes)")
       ->transform(whole_number<std::uint32_t>("points", 1))
       ->capture_default_str()
-      ->excludes(capacities);
+      ->excludes(capacities)
+      ->excludes(capacity_bytes);
   mrc->add_option("--sample-rate", config.sample_rate,
-                  "Estimate from this share of the keys (SHARDS), in (0, 1]; default: exact")
+                  "Estimate from this share of the keys (SHARDS), in (0, 1]; entries only; "
+                  "default: exact")
       ->type_name("R");
   mrc->add_option("--warmup", config.warmup, "Leading requests replayed but not counted")
       ->transform(whole_number<std::uint64_t>("warmup", 0))

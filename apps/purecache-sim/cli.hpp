@@ -87,6 +87,8 @@ struct MrcCommandConfig {
   std::string trace;
   std::string policy = "lru";         // only lru: the curve is LRU's
   std::string capacities;             // "1%,10%,1000"; empty: --points
+  std::string capacity_bytes;         // "64MiB,10%"; non-empty: a byte curve at these capacities
+  bool bytes = false;                 // a byte curve at --points capacities
   std::uint32_t points = 100;         // log-spaced capacities from 1 to the distinct keys
   std::optional<double> sample_rate;  // SHARDS; unset: exact
   std::uint64_t warmup = 0;

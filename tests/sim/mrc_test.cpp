@@ -247,7 +247,7 @@ TEST_CASE("purecache-sim mrc writes one JSON object with the curve's fields in o
     keys.push_back(item.key());
   CHECK(keys == std::vector<std::string>{"schema_version", "tool", "kind", "trace", "policy",
                                          "method", "sample_rate", "replay", "gets", "sampled_gets",
-                                         "points", "throughput", "complete"});
+                                         "capacity_unit", "points", "throughput", "complete"});
   CHECK(r["schema_version"] == 2);
   CHECK(r["kind"] == "mrc");
   CHECK(r["method"] == "exact");

@@ -58,11 +58,12 @@ struct MrcProfile {
 /// One capacity's counts. Exact: what an LRU replay with demand fill counts. SHARDS: estimates,
 /// hits + misses == gets, misses rounded from miss_ratio * gets.
 struct MrcPoint {
-  std::uint64_t capacity = 0;  // entries, >= 1
+  std::uint64_t capacity = 0;  // entries (bytes in a byte curve), >= 1
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double miss_ratio = 0;  // misses / gets exactly, or the SHARDS estimate; 0 when no gets
   double hit_ratio = 0;   // hits / gets exactly, or 1 - the estimate; 0 when no gets
+  bool replayed = false;  // bytes: counted by a replay, not by the one pass (byte_mrc_points)
 };
 
 /// The curve at each capacity (each >= 1), in the order given. O(capacities * log + distances).

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "purecache/core/belady_core.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
@@ -15,7 +16,7 @@
 
 namespace purecache {
 
-enum class BackendKind { lru, lfu, ttl, lru_ttl };
+enum class BackendKind { lru, lfu, ttl, lru_ttl, belady };
 
 struct BackendKindInfo {
   BackendKind kind;
@@ -23,6 +24,9 @@ struct BackendKindInfo {
   std::string_view summary;  // one line for --help
   bool bounded;              // needs CoreConfig::capacity
   bool expiring;             // needs CoreConfig::ttl
+  /// Needs each request's next access (an OfflineCore): the simulator's fast engine only; no
+  /// application can build it (make_backend refuses it).
+  bool offline = false;
 };
 
 /// Every kind, in the order help texts list them. Adding a policy means adding a row here and a
@@ -35,6 +39,9 @@ inline constexpr std::array kBackendKinds{
                     true},
     BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire",
                     true, true},
+    BackendKindInfo{BackendKind::belady, "belady",
+                    "offline optimal: evicts the key needed farthest ahead (fast engine only)",
+                    true, false, true},
 };
 
 /// The registry row of `kind`.
@@ -43,6 +50,9 @@ inline constexpr std::array kBackendKinds{
 [[nodiscard]] std::string_view to_string(BackendKind kind) noexcept;
 /// "lru, lfu, ttl, lru-ttl".
 [[nodiscard]] std::string backend_kind_names();
+/// Throws ConfigError unless an application can run `kind`: an offline kind (Belady) needs each
+/// request's next access, which only a replay of a recorded trace knows.
+void require_online(BackendKind kind);
 /// Parses a CLI word; throws ConfigError "policy must be one of lru, lfu, ttl, lru-ttl, got 'x'".
 [[nodiscard]] BackendKind parse_backend_kind(std::string_view name);
 
@@ -59,6 +69,8 @@ decltype(auto) with_core_type(BackendKind kind, F&& f) {
       return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
     case BackendKind::lru_ttl:
       return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
+    case BackendKind::belady:
+      return std::forward<F>(f)(std::type_identity<BeladyCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

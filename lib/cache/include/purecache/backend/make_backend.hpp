@@ -11,7 +11,8 @@
 namespace purecache {
 
 /// A heap-allocated LockedBackend of `kind` for keys K and values V. Throws ConfigError if
-/// `config` does not suit the kind (capacity 0 for bounded kinds, ttl <= 0 for expiring ones).
+/// `config` does not suit the kind (capacity 0 for bounded kinds, ttl <= 0 for expiring ones), or
+/// for an offline kind (Belady), which needs to know the future (require_online).
 /// `Policy` swaps the clock, mutex or hold timer (see DefaultBackendPolicy); the simulator passes
 /// a virtual clock and a lock-hold timer.
 template <class K, class V, class Policy = DefaultBackendPolicy>
@@ -20,8 +21,13 @@ template <class K, class V, class Policy = DefaultBackendPolicy>
     typename Policy::HoldTimer timer = {}) {
   return with_core_type<K, V>(
       kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
-        return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock),
+        if constexpr (OfflineCore<Core>) {
+          require_online(kind);  // throws: no LockedBackend is built for a core that needs the future
+          return nullptr;
+        } else {
+          return std::make_unique<LockedBackend<Core, Policy>>(config, std::move(clock),
                                                              std::move(timer));
+        }
       });
 }
 

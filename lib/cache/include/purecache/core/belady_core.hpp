@@ -62,6 +62,20 @@ class BeladyCore {
     heap_.reserve(budget_.max_entries());
   }
 
+  BeladyCore(BeladyCore&&) noexcept = default;
+  /// The heap goes first: it frees its old buffer through the memory counter that the table
+  /// still owns until it is assigned in turn.
+  BeladyCore& operator=(BeladyCore&& other) noexcept {
+    heap_ = std::move(other.heap_);
+    parameters_ = std::move(other.parameters_);
+    budget_ = std::move(other.budget_);
+    table_ = std::move(other.table_);
+    next_access_ = other.next_access_;
+    evictions_ = other.evictions_;
+    return *this;
+  }
+  ~BeladyCore() = default;
+
   /// The position of the next request to the key of the next operation (get, set or erase),
   /// kNever if there is none. Positions only need to grow with time. Until it is called, every
   /// key counts as never requested again.

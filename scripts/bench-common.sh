@@ -1,14 +1,17 @@
 # Sourced by scripts/bench-sim.sh and scripts/bench-sweep.sh: their options, the release build,
 # the 10M-request zipf benchmark traces, and timing helpers. Expects $script (for messages).
-# Afterwards: $runs, $cachesim (absolute path or empty), $sim, $dir, and the cwd is the repo.
+# Afterwards: $runs, $cachesim (absolute path or empty), $policies, $sim, $dir, and the cwd is
+# the repo.
 
 runs=5
 cachesim=
+policies=lru,lfu
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
     --cachesim) cachesim=$2; shift 2 ;;
-    *) echo "usage: scripts/$script [--runs N] [--cachesim BINARY|BUILD_DIR]" >&2; exit 2 ;;
+    --policies) policies=$2; shift 2 ;;
+    *) echo "usage: scripts/$script [--runs N] [--cachesim BINARY|BUILD_DIR] [--policies a,b]" >&2; exit 2 ;;
   esac
 done
 if [ -n "$cachesim" ] && [ -d "$cachesim" ]; then

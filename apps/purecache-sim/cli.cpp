@@ -176,9 +176,15 @@ CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
       ->capture_default_str();
   sweep->add_option("--policies", config.policies, "Bounded policies, comma-separated")
       ->capture_default_str();
-  sweep->add_option("--capacities", config.capacities,
-                    "Capacities, comma-separated: entries (N) or shares of the distinct keys (P%)")
-      ->capture_default_str();
+  CLI::Option* entries =
+      sweep->add_option("--capacities", config.capacities,
+                        "Capacities, comma-separated: entries (N) or shares of the distinct keys (P%)")
+          ->capture_default_str();
+  sweep->add_option("--capacity-bytes", config.capacity_bytes,
+                    "Byte capacities instead, comma-separated: bytes (units K..GiB) or shares of "
+                    "the distinct objects' bytes (P%)")
+      ->type_name("LIST")
+      ->excludes(entries);
   sweep->add_option("--jobs,-j", config.jobs, "Worker threads (default: every core)")
       ->transform(whole_number<unsigned>("jobs", 1));
   sweep->add_option("--shard", config.shard,
@@ -205,6 +211,9 @@ CLI::App* add_plan_command(CLI::App& app, PlanConfig& config) {
       ->type_name("H");
   plan->add_option("--policies", config.policies, "Bounded policies, comma-separated")
       ->capture_default_str();
+  plan->add_flag("--bytes", config.bytes,
+                 "Find the smallest byte capacity (the sum of object sizes, as --capacity-bytes) "
+                 "instead of entries");
   plan->add_option("--value-bytes", config.value_bytes,
                    "Bytes of each cached value, added to the memory of each plan")
       ->transform(whole_number<std::uint64_t>("value-bytes", 0))

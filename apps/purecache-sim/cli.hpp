@@ -46,6 +46,7 @@ struct SweepConfig {
   SimConfig replay;
   std::string policies = "lru,lfu";
   std::string capacities = "0.1%,1%,5%,10%";
+  std::string capacity_bytes;  // byte capacities, comma-separated; set: byte mode
   std::optional<unsigned> jobs;  // unset: every core
   std::string shard;             // "I/N"; empty: the whole list
   std::string memory_limit;      // empty: half of physical memory
@@ -58,6 +59,7 @@ struct PlanConfig {
   std::optional<double> target_hit_ratio;
   std::string policies = "lru,lfu";
   std::uint64_t value_bytes = 0;   // bytes of each cached value, added to the memory estimate
+  bool bytes = false;              // find a byte capacity (sum of object sizes), not entries
   std::string key_type = "auto";   // auto | u64 | string: the keys the memory is measured with
   std::optional<unsigned> jobs;
   std::string memory_limit;

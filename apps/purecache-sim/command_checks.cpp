@@ -57,4 +57,11 @@ bool every_key_is_a_number(const TraceReader& reader) noexcept {
   return true;
 }
 
+void check_sizes_for_bytes(bool has_sizes, const std::string& path, TraceFormat format) {
+  if (has_sizes) return;
+  throw ConfigError("--capacity-bytes weighs objects by their sizes, and " + path + " (" +
+                    std::string(to_string(format)) +
+                    ") has none: give a trace with sizes, or --capacity in entries");
+}
+
 }  // namespace purecache::sim

@@ -29,4 +29,7 @@ void check_warmup(std::uint64_t warmup, std::uint64_t requests);
 /// library's u64 keys fit the trace. O(distinct keys).
 [[nodiscard]] bool every_key_is_a_number(const TraceReader& reader) noexcept;
 
+/// A byte capacity weighs objects by the trace's sizes: throws ConfigError when it has none.
+void check_sizes_for_bytes(bool has_sizes, const std::string& path, TraceFormat format);
+
 }  // namespace purecache::sim

@@ -57,13 +57,13 @@ bool reaches(const ReplayResult& r, double target) {
 /// Replays `capacities` of one policy on the worker threads.
 class Prober {
  public:
-  Prober(const LoadedTrace& trace, const ReplayConfig& base, unsigned jobs)
-      : trace_(trace), base_(base), jobs_(jobs) {}
+  Prober(const LoadedTrace& trace, const ReplayConfig& base, const RunShape& shape, unsigned jobs)
+      : trace_(trace), base_(base), shape_(shape), jobs_(jobs) {}
 
   std::vector<ReplayResult> run(BackendKind policy, const std::vector<std::uint64_t>& capacities) {
     std::vector<ReplayConfig> configs;
     for (const std::uint64_t capacity : capacities) {
-      configs.push_back(replay_config_for(base_, policy, capacity));
+      configs.push_back(replay_config_for(base_, shape_, policy, capacity));
     }
     // An offline policy's next accesses are the same in every round: one pass for the plan.
     if (info(policy).offline && next_access_.empty()) {
@@ -84,6 +84,7 @@ class Prober {
  private:
   const LoadedTrace& trace_;
   const ReplayConfig& base_;
+  const RunShape& shape_;
   unsigned jobs_;
   std::uint64_t replays_ = 0;
   std::vector<std::uint64_t> next_access_;  // for offline policies, once one is probed
@@ -155,7 +156,7 @@ PolicyPlan exact_lru(Prober& prober, const TraceSource& source, const TraceOptio
 }
 
 nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts,
-                                 std::uint64_t value_bytes) {
+                                 const RunShape& shape, std::uint64_t value_bytes) {
   const ReplayResult& r = plan.at_capacity;
   const BackendFootprint f = plan.footprint.value_or(BackendFootprint{});
   const std::uint64_t values = value_bytes * f.entries;
@@ -170,11 +171,19 @@ nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts
               {"value_bytes", values},
               {"total_bytes", f.backend_bytes + f.key_heap_bytes + values}};
   }
+  const auto capacity = [&](bool bytes) {
+    return bytes == shape.by_bytes ? nlohmann::ordered_json(plan.capacity)
+                                   : nlohmann::ordered_json(nullptr);
+  };
   return {
       {"policy", std::string(to_string(plan.policy))},
       {"method", plan.method},
-      {"capacity", plan.capacity},
-      {"capacity_share", static_cast<double>(plan.capacity) / static_cast<double>(facts.distinct_keys)},
+      {"parameters", r.policy_parameters},
+      {"capacity", capacity(false)},
+      {"capacity_bytes", capacity(true)},
+      {"capacity_share",
+       static_cast<double>(plan.capacity) /
+           static_cast<double>(shape.by_bytes ? facts.distinct_bytes : facts.distinct_keys)},
       {"hit_ratio", hit_ratio(r)},
       {"hits", r.hits},
       {"gets", r.gets},
@@ -199,14 +208,18 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
   if (config.key_type != "auto" && config.key_type != "u64" && config.key_type != "string") {
     bad_value("key-type", config.key_type, "must be auto, u64 or string");
   }
+  const RunShape shape = run_shape(config.bytes, replay.policy_params, policies);
   const unsigned jobs = jobs_or_every_core(config.jobs);
   const std::uint64_t memory_limit = config.memory_limit.empty()
                                          ? half_of_ram()
                                          : parse_bytes("memory-limit", config.memory_limit);
+  // Computed apart: a throwing initializer inside the aggregate trips GCC 12's
+  // -Wmaybe-uninitialized at -O3 on the config's strings.
+  const Duration step = synthetic_step(replay.rate);
   ReplayConfig base{.engine = ReplayEngine::fast,
                     .demand_fill = !replay.no_fill,
                     .warmup = replay.warmup,
-                    .synthetic_step = synthetic_step(replay.rate),
+                    .synthetic_step = step,
                     .stop_signal = streams.stop_signal};
   if (replay.ttl_seconds) base.core.ttl = ttl_duration(*replay.ttl_seconds);
   const TraceOptions options = make_trace_options(replay.format, replay.csv_columns, replay.on_error);
@@ -235,15 +248,27 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
                       ": not every key is a number below 10^19; use --key-type string");
   }
 
-  Prober prober(*trace, base, jobs);
+  if (shape.by_bytes) check_sizes_for_bytes(facts.has_sizes, replay.trace, facts.format);
+  Prober prober(*trace, base, shape, jobs);
   std::vector<PolicyPlan> plans;
   for (const BackendKind policy : policies) {
-    const ReplayResult full = prober.run(policy, {facts.distinct_keys}).front();
+    // Every key cached: the distinct keys, or their first sizes; a trace whose sets grow objects
+    // may need more bytes, so the byte bound doubles until nothing is evicted for room.
+    std::uint64_t every_key = shape.by_bytes ? std::max<std::uint64_t>(1, facts.distinct_bytes)
+                                             : facts.distinct_keys;
+    ReplayResult full = prober.run(policy, {every_key}).front();
+    for (int doubling = 0; shape.by_bytes && full.complete && full.evictions.capacity > 0 &&
+                           doubling < 16;
+         ++doubling) {
+      every_key *= 2;
+      full = prober.run(policy, {every_key}).front();
+    }
     if (!full.complete) return;
     if (!reaches(full, target)) {
       throw ConfigError("target hit ratio " + shortest(target) + " is not reachable by " +
                         std::string(to_string(policy)) + " even with every key cached (" +
-                        std::to_string(facts.distinct_keys) + " entries): it reaches " +
+                        std::to_string(every_key) + (shape.by_bytes ? " bytes" : " entries") +
+                        "): it reaches " +
                         shortest(std::floor(hit_ratio(full) * 1e6) / 1e6) +
                         (base.demand_fill ? std::string(", the rest are first requests") +
                                                 (info(policy).expiring ? " and expiries" : "")
@@ -252,13 +277,13 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
                         "; lower the target");
     }
     const std::uint64_t before = prober.replays();
-    PolicyPlan plan = policy == BackendKind::lru && base.demand_fill
+    PolicyPlan plan = policy == BackendKind::lru && base.demand_fill && !shape.by_bytes
                           ? exact_lru(prober, source, options, base, full, target)
-                          : search(prober, policy, facts.distinct_keys, full, target);
+                          : search(prober, policy, every_key, full, target);
     if (!plan.at_capacity.complete) return;
     plan.max_hit_ratio = hit_ratio(full);
     plan.replays = prober.replays() - before + 1;
-    ReplayConfig library = replay_config_for(base, policy, plan.capacity);
+    ReplayConfig library = replay_config_for(base, shape, policy, plan.capacity);
     library.key_type = string_keys ? ReplayKeyType::string : ReplayKeyType::u64;
     if (!info(policy).offline) plan.footprint = library_footprint(source, options, library);
     if (stop_requested(streams)) return;
@@ -281,9 +306,12 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
       {"key_type", string_keys ? "string" : "u64"},
       {"value_bytes", config.value_bytes},
       {"replay", {{"demand_fill", base.demand_fill}, {"warmup_requests", base.warmup}}},
+      {"capacity_unit", shape.by_bytes ? "bytes" : "entries"},
       {"plans", nlohmann::ordered_json::array()},
   };
-  for (const PolicyPlan& plan : plans) report["plans"].push_back(plan_json(plan, facts, config.value_bytes));
+  for (const PolicyPlan& plan : plans) {
+    report["plans"].push_back(plan_json(plan, facts, shape, config.value_bytes));
+  }
   write_output(replay.output, (streams.out_is_terminal ? report.dump(2) : report.dump()) + "\n",
                streams, "the plan");
 }

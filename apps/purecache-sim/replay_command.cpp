@@ -80,17 +80,6 @@ ReplayKeyType detect_key_type(const TraceSource& source, const TraceOptions& opt
   return ReplayKeyType::u64;
 }
 
-/// A byte capacity weighs objects by the trace's sizes: refuse a trace without them.
-void check_sizes_for_bytes(const TraceSource& source, const TraceOptions& options,
-                           const std::string& path) {
-  const TraceReader probe(source, options);
-  if (!probe.has_sizes()) {
-    throw ConfigError("--capacity-bytes weighs objects by their sizes, and " + path + " (" +
-                      std::string(to_string(probe.format())) +
-                      ") has none: give a trace with sizes, or --capacity in entries");
-  }
-}
-
 ReplayKeyType parse_key_type(const SimConfig& config, ReplayEngine engine,
                              const TraceSource& source, const TraceOptions& options) {
   if (engine == ReplayEngine::fast) {
@@ -152,7 +141,10 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   // Opened once: a pipe or stdin is read once, and kept in memory only for a second pass.
   TraceSource source(config.trace);
   check_warmup_before_reading(config, source, options);
-  if (by_bytes && kind.bounded) check_sizes_for_bytes(source, options, config.trace);
+  if (by_bytes && kind.bounded) {
+    const TraceReader probe(source, options);
+    check_sizes_for_bytes(probe.has_sizes(), config.trace, probe.format());
+  }
   std::optional<std::uint64_t> capacity;
   if (kind.bounded) {
     if (capacity_spec.is_percent) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "purecache/backend/parameters_in_effect.hpp"
 #include "purecache/sim/report/json_report.hpp"
 #include "purecache/sim/trace/trace_hash.hpp"
 
@@ -27,11 +28,12 @@ nlohmann::ordered_json policy_names(const std::vector<BackendKind>& policies) {
 
 }  // namespace
 
-void SweepPlan::resolve(std::uint64_t distinct_keys) {
+void SweepPlan::resolve(std::uint64_t distinct_keys, std::uint64_t distinct_bytes) {
   runs.clear();
   for (const BackendKind policy : policies) {
     for (std::size_t c = 0; c < capacities.size(); ++c) {
-      const std::uint64_t capacity = capacities[c].resolve(distinct_keys);
+      const std::uint64_t capacity =
+          capacities[c].resolve(shape.by_bytes ? distinct_bytes : distinct_keys);
       const std::uint64_t simulated =
           sample_rate ? std::max<std::uint64_t>(
                             1, static_cast<std::uint64_t>(
@@ -50,17 +52,35 @@ std::vector<std::size_t> SweepPlan::shard_runs() const {
   return mine;
 }
 
-ReplayConfig replay_config_for(const ReplayConfig& base, BackendKind policy,
-                               std::uint64_t capacity) {
+ReplayConfig replay_config_for(const ReplayConfig& base, const RunShape& shape,
+                               BackendKind policy, std::uint64_t capacity) {
   ReplayConfig config = base;
   config.policy = policy;
-  config.core.capacity = static_cast<std::size_t>(capacity);
+  if (shape.by_bytes) {
+    config.core.max_weight = capacity;
+  } else {
+    config.core.capacity = static_cast<std::size_t>(capacity);
+  }
   if (!info(policy).expiring) config.core.ttl = {};
+  const auto knobs = shape.parameters.find(policy);
+  if (knobs != shape.parameters.end()) config.core.parameters = knobs->second;
   return config;
 }
 
+RunShape run_shape(bool by_bytes, const std::vector<std::string>& policy_params,
+                   const std::vector<BackendKind>& policies) {
+  RunShape shape{.by_bytes = by_bytes, .parameters = {}};
+  for (const BackendKind policy : policies) {
+    std::string knobs = parameters_for(policy, policy_params, policies);
+    // Refused now, not after reading the trace.
+    (void)parameters_in_effect(policy, CoreConfig{.ttl = Duration{1}, .parameters = knobs});
+    if (!knobs.empty()) shape.parameters[policy] = std::move(knobs);
+  }
+  return shape;
+}
+
 ReplayConfig SweepPlan::config_of(std::size_t run) const {
-  return replay_config_for(base, runs[run].policy, runs[run].simulated_capacity);
+  return replay_config_for(base, shape, runs[run].policy, runs[run].simulated_capacity);
 }
 
 std::string SweepPlan::id(const std::string& trace_hash) const {
@@ -75,6 +95,11 @@ std::string SweepPlan::id(const std::string& trace_hash) const {
       {"warmup", base.warmup},
       {"rate", rate},
   };
+  // Added only when set, so that the ids of entry-count sweeps without knobs stay as they were.
+  if (shape.by_bytes) parameters["capacity_unit"] = "bytes";
+  for (const auto& [policy, knobs] : shape.parameters) {
+    parameters["parameters"][std::string(to_string(policy))] = knobs;
+  }
   return hex_hash(parameters.dump());
 }
 
@@ -90,8 +115,11 @@ nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& fac
       .trace_bytes = facts.bytes,
       .sizes_known = facts.has_sizes,
       .policy = run.policy,
-      .capacity = run.capacity,
+      .capacity = plan.shape.by_bytes ? std::nullopt : std::optional<std::uint64_t>(run.capacity),
+      .capacity_bytes =
+          plan.shape.by_bytes ? std::optional<std::uint64_t>(run.capacity) : std::nullopt,
       .capacity_spec = run.capacity_spec,
+      .policy_parameters = outcome.result.policy_parameters,
       .ttl_seconds = purecache::info(run.policy).expiring ? plan.ttl_seconds : std::nullopt,
       .demand_fill = plan.base.demand_fill,
       .warmup = plan.base.warmup,

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,9 +26,16 @@ struct SweepShard {
 /// One run of the full list.
 struct SweepRunSpec {
   BackendKind policy = BackendKind::lru;
-  std::string capacity_spec;               // as given: "1000" or "1%"
-  std::uint64_t capacity = 0;              // entries the run stands for
-  std::uint64_t simulated_capacity = 0;    // entries simulated: capacity x sample rate, >= 1
+  std::string capacity_spec;               // as given: "1000", "1%" or "64MiB"
+  std::uint64_t capacity = 0;              // entries (or bytes) the run stands for
+  std::uint64_t simulated_capacity = 0;    // entries (or bytes) simulated: x sample rate, >= 1
+};
+
+/// What every run of a sweep or plan shares besides the replay: the bound's unit and the knobs
+/// --policy-params gave each policy.
+struct RunShape {
+  bool by_bytes = false;                          // capacities are bytes (--capacity-bytes)
+  std::map<BackendKind, std::string> parameters;  // "name=value,..." per policy; absent: none
 };
 
 /// A finished run: its index in the full list and what it counted.
@@ -48,6 +56,7 @@ struct SweepPlan {
   std::vector<BackendKind> policies;
   std::vector<std::string> capacity_specs;  // as given
   std::vector<CapacitySpec> capacities;
+  RunShape shape;
   SweepShard shard;
   std::optional<double> sample_rate;  // the rate of a miniature simulation
   std::uint64_t counted_gets = 0;     // miniature: the whole trace's gets past the warm-up
@@ -56,8 +65,8 @@ struct SweepPlan {
   ReplayConfig base;
   std::vector<SweepRunSpec> runs;  // filled by resolve(): policies outer, capacities inner
 
-  /// Fills `runs` for a trace of `distinct_keys`.
-  void resolve(std::uint64_t distinct_keys);
+  /// Fills `runs` for a trace of `distinct_keys` holding `distinct_bytes` (byte capacities).
+  void resolve(std::uint64_t distinct_keys, std::uint64_t distinct_bytes);
   /// The indices of this shard's runs, ascending.
   [[nodiscard]] std::vector<std::size_t> shard_runs() const;
   /// The replay of run `run`.
@@ -67,9 +76,13 @@ struct SweepPlan {
   [[nodiscard]] std::string id(const std::string& trace_hash) const;
 };
 
-/// `base` for one policy at one capacity: the TTL kept only where the policy expires entries.
-[[nodiscard]] ReplayConfig replay_config_for(const ReplayConfig& base, BackendKind policy,
-                                             std::uint64_t capacity);
+/// `base` for one policy at one capacity (entries, or bytes when shape.by_bytes) with its knobs:
+/// the TTL kept only where the policy expires entries.
+[[nodiscard]] ReplayConfig replay_config_for(const ReplayConfig& base, const RunShape& shape,
+                                             BackendKind policy, std::uint64_t capacity);
+/// --policy-params for `policies`, checked: each policy's knobs parse and are known.
+[[nodiscard]] RunShape run_shape(bool by_bytes, const std::vector<std::string>& policy_params,
+                                 const std::vector<BackendKind>& policies);
 
 /// The report of one run: a single replay's report with trace.hash and the "sweep" object.
 [[nodiscard]] nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& facts,

@@ -72,6 +72,30 @@ TEST_CASE("a plan's capacity reaches the target and one entry less does not", "[
   }
 }
 
+TEST_CASE("a byte plan's capacity reaches the target and one byte less does not",
+          "[sim][plan][bytes]") {
+  const std::string trace = kSource + "/traces/cloudPhysicsIO.oracleGeneral.bin.zst";
+  const nlohmann::json p = plan({"--trace", trace, "-H", "0.25", "--bytes", "--jobs", "2"});
+  CHECK(p["capacity_unit"] == "bytes");
+  REQUIRE(p["plans"].size() == 2);
+  for (const nlohmann::json& row : p["plans"]) {
+    const std::string policy = row["policy"];
+    const std::uint64_t bytes = row["capacity_bytes"];
+    INFO(policy << " " << bytes);
+    CHECK(row["capacity"].is_null());
+    CHECK(row["method"] == "search");
+    const auto at = purecache::test::report({"--policy", policy, "--capacity-bytes",
+                                             std::to_string(bytes), "--trace", trace});
+    const auto below =
+        purecache::test::report({"--policy", policy, "--capacity-bytes", std::to_string(bytes - 1),
+                                 "--trace", trace, "--engine", "fast"});
+    CHECK(at["hit_ratio"].get<double>() >= 0.25);
+    CHECK(below["hit_ratio"].get<double>() < 0.25);
+    CHECK(row["hits"] == at["hits"]);
+    CHECK(row["memory"]["backend_bytes"] == at["memory"]["backend_bytes"]);
+  }
+}
+
 TEST_CASE("an LRU plan read off the exact curve is the boundary, with sets, deletes and warm-up",
           "[sim][plan]") {
   purecache::test::TempFolder dir;

@@ -109,6 +109,33 @@ TEST_CASE("every run of a sweep counts exactly as a single fast replay", "[sim][
   }
 }
 
+TEST_CASE("every run of a byte-capacity sweep counts exactly as a single byte replay",
+          "[sim][sweep][bytes]") {
+  const std::string trace = kSource + "/traces/cloudPhysicsIO.oracleGeneral.bin.zst";
+  for (const std::string memory_limit : {"1G", "1K"}) {  // held in memory, then streamed
+    INFO("memory limit " << memory_limit);
+    const auto runs = sweep({"--trace", trace, "--policies", "lru,lfu", "--capacity-bytes",
+                             "1M,64MiB,10%", "--jobs", "2", "--memory-limit", memory_limit});
+    REQUIRE(runs.size() == 6);
+    for (const nlohmann::json& run : runs) {
+      INFO(run["policy"]);
+      CHECK(run["policy"]["capacity"].is_null());
+      nlohmann::json alone = counted(purecache::test::report(
+          {"--engine", "fast", "--policy", run["policy"]["name"], "--capacity-bytes",
+           run["policy"]["capacity_spec"], "--trace", trace}));
+      nlohmann::json swept = counted(run);
+      swept.erase("sweep");
+      swept["trace"].erase("hash");
+      CHECK(swept == alone);
+    }
+  }
+  // A text trace has no sizes to weigh.
+  const purecache::test::Run text =
+      purecache::test::sim({"sweep", "--trace", kSource + "/traces/zipf.txt", "--capacity-bytes", "1M"});
+  CHECK(text.code == 2);
+  CHECK(text.err.find("--capacity-bytes weighs objects by their sizes") != std::string::npos);
+}
+
 // Tagged [concurrency]: CI runs it under ThreadSanitizer (worker threads, the streamed pass's
 // barrier).
 TEST_CASE("a streamed sweep, one job or several, counts as one held in memory",

@@ -49,6 +49,9 @@ class FastRunOf final : public FastRun {
         reset_at_(warmup_end(config)) {
     result_.engine = ReplayEngine::fast;
     result_.key_type = ReplayKeyType::interned;
+    if constexpr (requires { core_.parameters(); }) {
+      result_.policy_parameters = std::string(core_.parameters());
+    }
     if (config.timeline.enabled()) windows_.emplace(config, clock_);
   }
 

@@ -15,6 +15,7 @@
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/backend/clock.hpp"
 #include "purecache/backend/make_backend.hpp"
+#include "purecache/backend/parameters_in_effect.hpp"
 #include "purecache/cache.hpp"
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
@@ -268,6 +269,8 @@ void replay_with_keys(TraceReader& reader, const ReplayConfig& config, ReplayRes
 ReplayResult replay_library(TraceReader& reader, const ReplayConfig& config) {
   ReplayResult result;
   result.engine = ReplayEngine::library;
+  // The backend hides its core behind IBackend: the knobs come from the same parser.
+  result.policy_parameters = parameters_in_effect(config.policy, config.core);
   if (config.key_type == ReplayKeyType::string) {
     result.key_type = ReplayKeyType::string;
     replay_with_keys<std::string>(reader, config, result);

@@ -141,6 +141,7 @@ struct ReplayResult {
   EvictionCounts evictions;     // during the counted part
   ReplayEngine engine = ReplayEngine::library;
   ReplayKeyType key_type = ReplayKeyType::u64;
+  std::string policy_parameters;  // the policy's knobs in effect, "name=value,..."; "" none
   /// Library engine: the backend's own bytes, as BackendStats reports them to an application.
   /// Fast engine: the bare core's bytes over interned ids (the simulator's, not a backend's).
   MemoryUsage memory;

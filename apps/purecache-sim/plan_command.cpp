@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "purecache/sim/mrc/miss_ratio_curve.hpp"
 #include "purecache/sim/sweep/sweep.hpp"
 #include "purecache/sim/trace/loaded_trace.hpp"
+#include "purecache/sim/trace/next_access.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/version.hpp"
 #include "command_checks.hpp"
@@ -38,7 +40,9 @@ struct PolicyPlan {
   ReplayResult at_capacity;     // the replay at that capacity
   double max_hit_ratio = 0;     // every key cached
   std::uint64_t replays = 0;    // replays the search ran
-  BackendFootprint footprint;
+  /// The library backend's memory at that capacity; none for an offline policy (Belady), which
+  /// no application can run.
+  std::optional<BackendFootprint> footprint;
 };
 
 double hit_ratio(const ReplayResult& r) {
@@ -61,9 +65,16 @@ class Prober {
     for (const std::uint64_t capacity : capacities) {
       configs.push_back(replay_config_for(base_, shape_, policy, capacity));
     }
+    // An offline policy's next accesses are the same in every round: one pass for the plan.
+    if (info(policy).offline && next_access_.empty()) {
+      next_access_ = next_access_positions(trace_.requests(), trace_.facts().distinct_keys);
+    }
     std::vector<ReplayResult> results(configs.size());
-    sweep_loaded(trace_, configs, jobs_,
-                 [&](std::size_t run, ReplayResult&& result) { results[run] = std::move(result); });
+    sweep_loaded(
+        trace_, configs, jobs_,
+        [&](std::size_t run, ReplayResult&& result) { results[run] = std::move(result); },
+        info(policy).offline ? std::span<const std::uint64_t>(next_access_)
+                             : std::span<const std::uint64_t>());
     replays_ += configs.size();
     return results;
   }
@@ -76,6 +87,7 @@ class Prober {
   const RunShape& shape_;
   unsigned jobs_;
   std::uint64_t replays_ = 0;
+  std::vector<std::uint64_t> next_access_;  // for offline policies, once one is probed
 };
 
 /// The smallest capacity in (0, distinct] whose replay reaches `target`, by a (jobs + 1)-ary
@@ -146,8 +158,19 @@ PolicyPlan exact_lru(Prober& prober, const TraceSource& source, const TraceOptio
 nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts,
                                  const RunShape& shape, std::uint64_t value_bytes) {
   const ReplayResult& r = plan.at_capacity;
-  const std::uint64_t values = value_bytes * plan.footprint.entries;
-  const BackendFootprint& f = plan.footprint;
+  const BackendFootprint f = plan.footprint.value_or(BackendFootprint{});
+  const std::uint64_t values = value_bytes * f.entries;
+  nlohmann::ordered_json memory = nullptr;
+  if (plan.footprint) {
+    memory = {{"entries", f.entries},
+              {"backend_bytes", f.backend_bytes},
+              {"backend_bytes_peak", f.backend_peak_bytes},
+              {"bytes_per_entry", f.entries == 0 ? 0.0 : static_cast<double>(f.backend_bytes) /
+                                                             static_cast<double>(f.entries)},
+              {"key_heap_bytes", f.key_heap_bytes},
+              {"value_bytes", values},
+              {"total_bytes", f.backend_bytes + f.key_heap_bytes + values}};
+  }
   const auto capacity = [&](bool bytes) {
     return bytes == shape.by_bytes ? nlohmann::ordered_json(plan.capacity)
                                    : nlohmann::ordered_json(nullptr);
@@ -166,15 +189,7 @@ nlohmann::ordered_json plan_json(const PolicyPlan& plan, const TraceFacts& facts
       {"gets", r.gets},
       {"max_hit_ratio", plan.max_hit_ratio},
       {"replays", plan.replays},
-      {"memory",
-       {{"entries", f.entries},
-        {"backend_bytes", f.backend_bytes},
-        {"backend_bytes_peak", f.backend_peak_bytes},
-        {"bytes_per_entry", f.entries == 0 ? 0.0 : static_cast<double>(f.backend_bytes) /
-                                                        static_cast<double>(f.entries)},
-        {"key_heap_bytes", f.key_heap_bytes},
-        {"value_bytes", values},
-        {"total_bytes", f.backend_bytes + f.key_heap_bytes + values}}},
+      {"memory", memory},
   };
 }
 
@@ -270,7 +285,7 @@ void run_plan(const PlanConfig& config, const CliStreams& streams) {
     plan.replays = prober.replays() - before + 1;
     ReplayConfig library = replay_config_for(base, shape, policy, plan.capacity);
     library.key_type = string_keys ? ReplayKeyType::string : ReplayKeyType::u64;
-    plan.footprint = library_footprint(source, options, library);
+    if (!info(policy).offline) plan.footprint = library_footprint(source, options, library);
     if (stop_requested(streams)) return;
     plans.push_back(std::move(plan));
   }

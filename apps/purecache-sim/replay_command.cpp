@@ -103,6 +103,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   if (engine == ReplayEngine::fast && config.lock_sample) {
     throw ConfigError("--lock-sample is for the library engine; --engine fast times no lock");
   }
+  if (engine == ReplayEngine::library) require_online(policy);
   const TraceOptions options =
       make_trace_options(config.format, config.csv_columns, config.on_error);
   const bool by_bytes = config.capacity_bytes.has_value();
@@ -172,6 +173,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   replay_config.lock_sample_every = config.lock_sample.value_or(
       default_lock_sample(reader_storage->total_bytes(), reader_storage->format()));
   replay_config.stop_signal = streams.stop_signal;
+  replay_config.offline_memory_limit = static_cast<std::size_t>(half_of_ram());
   std::optional<ProgressBar> progress;
   const auto replay_with_progress = [&](TraceReader& r) {
     if (!config.no_progress && streams.err_is_terminal) {

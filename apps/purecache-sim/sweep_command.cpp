@@ -146,6 +146,9 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
       config.memory_limit.empty() ? half_of_ram() : parse_bytes("memory-limit", config.memory_limit);
   const ReplayEngine engine = parse_replay_engine(config.replay.engine);
   plan.engine = engine;
+  if (engine == ReplayEngine::library) {
+    for (const BackendKind policy : plan.policies) require_online(policy);
+  }
   std::optional<SpatialSampler> sampler;
   if (config.sample_rate && engine == ReplayEngine::library) {
     throw ConfigError(
@@ -186,6 +189,16 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
     input = read_trace(source, options, memory_limit, streams);
   }
   if (stop_requested(streams)) return;
+  if (engine == ReplayEngine::fast && !input.loaded) {
+    for (const BackendKind policy : plan.policies) {
+      if (!info(policy).offline) continue;
+      throw ConfigError(purecache::detail::escaped(config.replay.trace) + ": policy " +
+                        purecache::detail::quoted(to_string(policy)) +
+                        " needs the whole trace in memory to know each request's next access, "
+                        "and it needs more than --memory-limit " + std::to_string(memory_limit) +
+                        " bytes (32 bytes per request); raise it");
+    }
+  }
   if (input.facts.requests == 0) throw TraceError(config.replay.trace, "trace has no requests");
   check_warmup(config.replay.warmup, input.facts.requests);
   if (by_bytes) check_sizes_for_bytes(input.facts.has_sizes, config.replay.trace, input.facts.format);

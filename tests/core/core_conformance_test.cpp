@@ -13,6 +13,7 @@
 
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/core/arc_core.hpp"
+#include "purecache/core/belady_core.hpp"
 #include "purecache/core/clock_core.hpp"
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/core/fifo_core.hpp"
@@ -47,7 +48,8 @@ using AllCores = std::tuple<
     purecache::TTLCore<std::uint64_t, std::string>,
     purecache::LRUTTLCore<std::uint64_t, std::string>, purecache::LRUCore<std::string, Blob>,
     purecache::LFUCore<std::string, Blob>, purecache::TTLCore<std::string, Blob>,
-    purecache::LRUTTLCore<std::string, Blob>, purecache::LRUCore<std::uint32_t, std::uint64_t>,
+    purecache::LRUTTLCore<std::string, Blob>, purecache::BeladyCore<std::uint64_t, std::string>,
+    purecache::BeladyCore<std::string, Blob>, purecache::LRUCore<std::uint32_t, std::uint64_t>,
     purecache::LFUCore<std::uint32_t, std::uint64_t>,
     // A hash that is not avalanching (the identity on libstdc++): the index mixes it.
     purecache::LRUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,

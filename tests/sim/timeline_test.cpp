@@ -167,6 +167,7 @@ TEST_CASE("rows add up to the report for every policy, engine and kind of window
     for (const std::string window : {"1500", "150s", "37.5s"}) {
       json fast_rows;
       for (const std::string engine : {"fast", "library"}) {
+        if (kind.offline && engine == "library") continue;
         INFO(kind.name << ", " << engine << ", window " << window);
         const json r =
             report({"--trace", trace, "--policy", std::string(kind.name), "--engine", engine,

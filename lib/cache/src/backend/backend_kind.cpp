@@ -24,6 +24,13 @@ std::string backend_kind_names() {
   return names;
 }
 
+void require_online(BackendKind kind) {
+  if (!info(kind).offline) return;
+  throw ConfigError("policy " + detail::quoted(to_string(kind)) +
+                    " needs each request's next access, which an application cannot know: it "
+                    "runs only in the simulator's fast engine (--engine fast)");
+}
+
 BackendKind parse_backend_kind(std::string_view name) {
   for (const auto& row : kBackendKinds) {
     if (row.name == name) return row.kind;

@@ -6,10 +6,14 @@
 #include <optional>
 #include <span>
 #include <type_traits>
+#include <vector>
 
 #include "purecache/backend/backend_kind.hpp"
+#include "purecache/core/belady_core.hpp"
 #include "purecache/core/eviction_core.hpp"
+#include "purecache/error.hpp"
 #include "purecache/sim/dense_id_hash.hpp"
+#include "purecache/sim/trace/next_access.hpp"
 #include "replay/fast_run.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/timeline_windows.hpp"
@@ -35,9 +39,11 @@ Core make_core(const CoreConfig& config) {
 template <class Core>
 class FastRunOf final : public FastRun {
  public:
-  FastRunOf(const ReplayConfig& config, TraceTraits traits)
+  FastRunOf(const ReplayConfig& config, TraceTraits traits,
+            std::span<const std::uint64_t> next_access)
       : config_(config),
         core_(make_core<Core>(config.core)),
+        next_access_(next_access),
         clock_(traits.timestamps, traits.ttls, config),
         purges_(ExpiringCore<Core> && config.core.capacity == 0, config.core.ttl),
         reset_at_(warmup_end(config)) {
@@ -110,6 +116,7 @@ class FastRunOf final : public FastRun {
           if (purges_.due(now)) (void)core_.purge(now);
         }
       }
+      if constexpr (OfflineCore<Core>) core_.set_next_access(next_access_[index - 1]);
       count_request(r, request);
       const auto key = static_cast<KeyId>(request.key);
       if (request.op == Op::get) [[likely]] {
@@ -147,6 +154,7 @@ class FastRunOf final : public FastRun {
 
   const ReplayConfig& config_;
   Core core_;
+  std::span<const std::uint64_t> next_access_;  // offline cores: by request position, whole trace
   RequestClock clock_;
   PurgeSchedule purges_;
   std::uint64_t reset_at_;
@@ -159,15 +167,35 @@ class FastRunOf final : public FastRun {
 
 }  // namespace
 
-std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits traits) {
+std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits traits,
+                                       std::span<const std::uint64_t> next_access) {
+  if (info(config.policy).offline && next_access.empty()) {
+    throw ConfigError("policy " + purecache::detail::quoted(to_string(config.policy)) +
+                      " needs each request's next access, known only once the whole trace is in "
+                      "memory; a streamed replay cannot run it");
+  }
   // Trace keys arrive interned as 0, 1, 2, ...: the cores index them by array, not by hash.
   return with_core_type<KeyId, ReplayValue, DenseIdHash>(
       config.policy, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<FastRun> {
-        return std::make_unique<FastRunOf<Core>>(config, traits);
+        return std::make_unique<FastRunOf<Core>>(config, traits, next_access);
       });
 }
 
 ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
+  if (info(config.policy).offline) {
+    // The future is known only once the whole trace is: read it all, then replay from memory.
+    const std::optional<LoadedTrace> trace =
+        LoadedTrace::load(reader, config.offline_memory_limit, config.stop_signal);
+    if (!trace) {
+      throw ConfigError(purecache::detail::escaped(reader.path()) + ": policy " +
+                        purecache::detail::quoted(to_string(config.policy)) +
+                        " reads the whole trace into memory to know each request's next access, "
+                        "and it needs more than the limit of " +
+                        std::to_string(config.offline_memory_limit) +
+                        " bytes (32 bytes per request)");
+    }
+    return replay_fast(*trace, config);
+  }
   // kFastReadAhead spare requests past the batch for the prefetch hints: what they hold is a
   // key of an earlier batch (or 0), valid and harmless to prefetch.
   std::array<Request, kReplayBatch + kFastReadAhead> batch{};
@@ -189,11 +217,17 @@ ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
   return result;
 }
 
-ReplayResult replay_fast(const LoadedTrace& trace, const ReplayConfig& config) {
+ReplayResult replay_fast(const LoadedTrace& trace, const ReplayConfig& config,
+                         std::span<const std::uint64_t> next_access) {
   const TraceFacts& facts = trace.facts();
-  const auto run =
-      make_fast_run(config, {.timestamps = facts.has_timestamps, .ttls = facts.has_ttls});
   const std::span<const Request> requests = trace.requests();
+  std::vector<std::uint64_t> own_next_access;
+  if (info(config.policy).offline && next_access.empty()) {
+    own_next_access = next_access_positions(requests, facts.distinct_keys);
+    next_access = own_next_access;
+  }
+  const auto run = make_fast_run(
+      config, {.timestamps = facts.has_timestamps, .ttls = facts.has_ttls}, next_access);
   bool complete = trace.complete();
   for (std::size_t at = 0; at < requests.size(); at += kReplayBatch) {
     if (stop_requested(config)) [[unlikely]] {

@@ -3,6 +3,7 @@
 /// or by a sweep that streams one trace to many caches at once.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 
@@ -34,7 +35,11 @@ class FastRun {
 };
 
 /// A run of config.policy over config.core; the engine and key type are fast and interned.
+/// `next_access` holds, for every request the run will consume, the position of its key's next
+/// request (next_access_positions); only an offline policy reads it, and for one it must cover
+/// the whole trace and outlive the run: without it make_fast_run throws ConfigError.
 [[nodiscard]] std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config,
-                                                     TraceTraits traits);
+                                                     TraceTraits traits,
+                                                     std::span<const std::uint64_t> next_access = {});
 
 }  // namespace purecache::sim::detail

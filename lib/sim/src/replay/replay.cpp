@@ -70,6 +70,7 @@ Timestamp RequestClock::past_end(std::uint64_t index) const {
 }  // namespace detail
 
 ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
+  if (config.engine == ReplayEngine::library) require_online(config.policy);
   const auto started = std::chrono::steady_clock::now();
   ReplayResult result = config.engine == ReplayEngine::fast ? detail::replay_fast(reader, config)
                                                              : detail::replay_library(reader, config);
@@ -78,12 +79,13 @@ ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
   return result;
 }
 
-ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config) {
+ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config,
+                    std::span<const std::uint64_t> next_access) {
   if (config.engine != ReplayEngine::fast) {
     throw ConfigError("a trace loaded into memory is replayed by the fast engine only");
   }
   const auto started = std::chrono::steady_clock::now();
-  ReplayResult result = detail::replay_fast(trace, config);
+  ReplayResult result = detail::replay_fast(trace, config, next_access);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

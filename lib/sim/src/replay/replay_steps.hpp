@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "purecache/core/time.hpp"
@@ -122,7 +123,11 @@ inline void end_warmup(ReplayResult& r, std::uint64_t warmup) noexcept {
 
 /// Both engines: the library engine through Cache, the fast one on the bare core.
 [[nodiscard]] ReplayResult replay_library(TraceReader& reader, const ReplayConfig& config);
+/// An offline policy (Belady) loads the reader's trace first (within
+/// config.offline_memory_limit, else ConfigError) and replays it from memory.
 [[nodiscard]] ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config);
-[[nodiscard]] ReplayResult replay_fast(const LoadedTrace& trace, const ReplayConfig& config);
+/// `next_access` as make_fast_run takes it; empty: computed here when the policy needs it.
+[[nodiscard]] ReplayResult replay_fast(const LoadedTrace& trace, const ReplayConfig& config,
+                                       std::span<const std::uint64_t> next_access = {});
 
 }  // namespace purecache::sim::detail

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "purecache/sim/trace/next_access.hpp"
 #include "purecache/sim/trace/trace_hash.hpp"
 #include "replay/fast_run.hpp"
 #include "replay/replay_steps.hpp"
@@ -77,8 +78,17 @@ void sweep_library(const TraceSource& source, const TraceOptions& options,
 }
 
 void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, unsigned jobs,
-                  const SweepRunDone& on_done) {
-  run_each(runs.size(), jobs, on_done, [&](std::size_t run) { return replay(trace, runs[run]); });
+                  const SweepRunDone& on_done, std::span<const std::uint64_t> next_access) {
+  // One backward pass serves every offline run (Belady at each capacity).
+  std::vector<std::uint64_t> own_next_access;
+  if (next_access.empty() &&
+      std::any_of(runs.begin(), runs.end(),
+                  [](const ReplayConfig& run) { return info(run.policy).offline; })) {
+    own_next_access = next_access_positions(trace.requests(), trace.facts().distinct_keys);
+    next_access = own_next_access;
+  }
+  run_each(runs.size(), jobs, on_done,
+           [&](std::size_t run) { return replay(trace, runs[run], next_access); });
 }
 
 std::uint64_t counted_gets(std::span<const Request> requests, std::uint64_t warmup) noexcept {

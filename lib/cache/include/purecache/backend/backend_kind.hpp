@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "purecache/core/arc_core.hpp"
+#include "purecache/core/belady_core.hpp"
 #include "purecache/core/clock_core.hpp"
 #include "purecache/core/fifo_core.hpp"
 #include "purecache/core/lfu_core.hpp"
@@ -20,7 +21,7 @@
 
 namespace purecache {
 
-enum class BackendKind { lru, lfu, ttl, lru_ttl, fifo, clock, sieve, s3fifo, arc };
+enum class BackendKind { lru, lfu, ttl, lru_ttl, fifo, clock, sieve, s3fifo, arc, belady };
 
 struct BackendKindInfo {
   BackendKind kind;
@@ -28,6 +29,9 @@ struct BackendKindInfo {
   std::string_view summary;  // one line for --help
   bool bounded;              // needs CoreConfig::capacity
   bool expiring;             // needs CoreConfig::ttl
+  /// Needs each request's next access (an OfflineCore): the simulator's fast engine only; no
+  /// application can build it (make_backend refuses it).
+  bool offline = false;
 };
 
 /// Every kind, in the order help texts list them. Adding a policy means adding a row here and a
@@ -49,6 +53,9 @@ inline constexpr std::array kBackendKinds{
                     "S3-FIFO: small, main and ghost FIFOs (SOSP'23), bounded", true, false},
     BackendKindInfo{BackendKind::arc, "arc", "adaptive replacement cache (FAST'03), bounded", true,
                     false},
+    BackendKindInfo{BackendKind::belady, "belady",
+                    "offline optimal: evicts the key needed farthest ahead (fast engine only)",
+                    true, false, true},
 };
 
 /// The registry row of `kind`.
@@ -57,6 +64,9 @@ inline constexpr std::array kBackendKinds{
 [[nodiscard]] std::string_view to_string(BackendKind kind) noexcept;
 /// The CLI words of every kind in registry order: "lru, lfu, ttl, lru-ttl, ...".
 [[nodiscard]] std::string backend_kind_names();
+/// Throws ConfigError unless an application can run `kind`: an offline kind (Belady) needs each
+/// request's next access, which only a replay of a recorded trace knows.
+void require_online(BackendKind kind);
 /// Parses a CLI word; throws ConfigError "policy must be one of lru, lfu, ..., got 'x'".
 [[nodiscard]] BackendKind parse_backend_kind(std::string_view name);
 
@@ -83,6 +93,8 @@ decltype(auto) with_core_type(BackendKind kind, F&& f) {
       return std::forward<F>(f)(std::type_identity<S3FIFOCore<K, V, HashFn>>{});
     case BackendKind::arc:
       return std::forward<F>(f)(std::type_identity<ARCCore<K, V, HashFn>>{});
+    case BackendKind::belady:
+      return std::forward<F>(f)(std::type_identity<BeladyCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

@@ -23,8 +23,13 @@ template <class K, class V, class Policy = DefaultBackendPolicy>
     typename Policy::HoldTimer timer = {}) {
   return with_core_type<K, V>(
       kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
-        return std::make_unique<LockedBackend<Core, Policy>>(config.core, config.weigher,
-                                                             std::move(clock), std::move(timer));
+        if constexpr (OfflineCore<Core>) {
+          require_online(kind);  // throws: no LockedBackend is built for a core that needs the future
+          return nullptr;
+        } else {
+          return std::make_unique<LockedBackend<Core, Policy>>(config.core, config.weigher,
+                                                               std::move(clock), std::move(timer));
+        }
       });
 }
 

@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +85,9 @@ struct ReplayConfig {
   std::uint64_t timeline_row_limit = kMaxTimelineRows;  // more rows throw ConfigError
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
   std::function<void(const TraceReader&)> on_batch{};
+  /// Offline policies (Belady): the most bytes a streamed trace may take once read into memory,
+  /// which they need to know each request's next access. Beyond it the replay throws ConfigError.
+  std::size_t offline_memory_limit = std::numeric_limits<std::size_t>::max();
   /// Read once per batch: once non-zero (a signal's number, set by a handler), the replay stops
   /// before the next batch and returns what it counted, complete = false. May be null.
   const std::atomic<int>* stop_signal = nullptr;
@@ -158,7 +163,10 @@ struct ReplayResult {
 /// Replays a trace loaded into memory with the fast engine; several threads may replay the same
 /// trace at once. config.on_batch is not called; config.stop_signal is read every 4096 requests.
 /// reader_bytes is the trace's array. Throws ConfigError for the library engine (it needs the
-/// reader's key spellings) and as above for the synthetic clock.
-[[nodiscard]] ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config);
+/// reader's key spellings) and as above for the synthetic clock. An offline policy (Belady)
+/// reads `next_access`, next_access_positions of the trace's requests, or computes it if empty:
+/// callers replaying one trace many times compute it once.
+[[nodiscard]] ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config,
+                                  std::span<const std::uint64_t> next_access = {});
 
 }  // namespace purecache::sim

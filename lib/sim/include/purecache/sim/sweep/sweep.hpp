@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -21,9 +22,11 @@ using SweepRunDone = std::function<void(std::size_t run, ReplayResult&& result)>
 
 /// Replays every config of `runs` (fast engine) over `trace`, `jobs` at a time, each run on one
 /// thread from start to end. The trace is shared read-only. Throws the first run's exception
-/// (ConfigError for the synthetic clock's end) once every thread has stopped.
+/// (ConfigError for the synthetic clock's end) once every thread has stopped. Offline runs
+/// (Belady) read `next_access` (next_access_positions of the trace's requests), computed once
+/// here if empty.
 void sweep_loaded(const LoadedTrace& trace, std::span<const ReplayConfig> runs, unsigned jobs,
-                  const SweepRunDone& on_done);
+                  const SweepRunDone& on_done, std::span<const std::uint64_t> next_access = {});
 
 /// Gets among `requests` past the first `warmup`: the whole trace's count a miniature
 /// simulation's sample stands for.
@@ -39,7 +42,8 @@ struct SweepPass {
 /// The same without holding the trace: one reader streams it once, batch by batch, to every
 /// run at the same time, the runs split over `jobs` threads. Each run's wall_seconds is the
 /// whole pass's. `sampler`, if set, keeps only the requests of its keys. Throws what the reader
-/// throws. Stops, runs incomplete, when `*stop_signal` is non-zero (may be null).
+/// throws. Stops, runs incomplete, when `*stop_signal` is non-zero (may be null). Cannot run an
+/// offline policy (Belady: ConfigError), which needs the whole trace in memory.
 [[nodiscard]] SweepPass sweep_streaming(const TraceSource& source, const TraceOptions& options,
                                          std::span<const ReplayConfig> runs, unsigned jobs,
                                          const std::optional<SpatialSampler>& sampler,

@@ -1,0 +1,251 @@
+#pragma once
+/// Belady's MIN: the offline optimal policy for unit sizes, for simulators that know the future.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "purecache/core/core_config.hpp"
+#include "purecache/core/core_stats.hpp"
+#include "purecache/core/eviction_core.hpp"
+#include "purecache/core/hash.hpp"
+#include "purecache/core/time.hpp"
+#include "purecache/detail/entry_table.hpp"
+#include "purecache/detail/memory_counter.hpp"
+#include "purecache/detail/policy_parameters.hpp"
+#include "purecache/detail/weight_budget.hpp"
+
+namespace purecache {
+
+/// A core that must be told, before each operation, when the operation's key will next be
+/// requested: only a replay of a recorded trace can, so only the simulator's fast engine runs it.
+template <class C>
+concept OfflineCore = EvictionCore<C> && requires(C& core, std::uint64_t position) {
+  { core.set_next_access(position) } -> std::same_as<void>;
+};
+
+/// Belady's MIN (Belady, IBM Systems Journal 1966), as libCacheSim's Belady runs it:
+/// - Before each operation the caller says when its key is requested next
+///   (set_next_access: a request position, kNever if never again).
+/// - A hit, or an overwriting set, moves the key to that next access.
+/// - A missed key is always admitted: the cache first evicts, while the new key does not fit,
+///   the resident key whose next access is farthest away (never again is farthest of all), then
+///   inserts. The new key is therefore never its own victim, even if it is never requested again.
+/// - Ties (only between keys never requested again, as two keys cannot share a request) are
+///   broken exactly as libCacheSim's binary max-heap breaks them, so byte-mode counts match too.
+/// Weight mode uses the same loop with the weigher's weights: still farthest next access first,
+/// which is not optimal for sizes (libCacheSim's BeladySize is another policy). O(log n) per
+/// miss or hit (a heap, not O(1)); allocates nothing once the slab and heap have grown.
+/// Memory: a 32-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes and a
+/// 4-byte heap slot per entry of capacity.
+template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
+class BeladyCore {
+ public:
+  using key_type = K;
+  using mapped_type = V;
+  static constexpr bool kUsesTime = false;
+  /// The next access of a key that is never requested again.
+  static constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
+
+  /// Throws ConfigError for a bad bound (see WeightBudget) or any parameter (it has none).
+  explicit BeladyCore(const CoreConfig& config, Weigher<K, V> weigher = {})
+      : parameters_(detail::PolicyParameters("belady", config.parameters).finish()),
+        budget_(config, std::move(weigher)),
+        table_(budget_.max_entries()),
+        heap_(detail::CountingAllocator<std::uint32_t>(table_.counter())) {
+    heap_.reserve(budget_.max_entries());
+  }
+
+  BeladyCore(BeladyCore&&) noexcept = default;
+  /// The heap goes first: it frees its old buffer through the memory counter that the table
+  /// still owns until it is assigned in turn.
+  BeladyCore& operator=(BeladyCore&& other) noexcept {
+    heap_ = std::move(other.heap_);
+    parameters_ = std::move(other.parameters_);
+    budget_ = std::move(other.budget_);
+    table_ = std::move(other.table_);
+    next_access_ = other.next_access_;
+    evictions_ = other.evictions_;
+    return *this;
+  }
+  ~BeladyCore() = default;
+
+  /// The position of the next request to the key of the next operation (get, set or erase),
+  /// kNever if there is none. Positions only need to grow with time. Until it is called, every
+  /// key counts as never requested again.
+  void set_next_access(std::uint64_t position) noexcept { next_access_ = position; }
+
+  /// The value if present, the key now due at the announced next access; nullptr if absent.
+  const V* get(const K& key, Timestamp /*now*/) {
+    const std::uint32_t i = table_.find(key, table_.hash(key));
+    if (i == detail::KeyIndex::kNone) return nullptr;
+    reschedule(i, next_access_);
+    return &table_[i].value;
+  }
+
+  /// Inserts, due at the announced next access, after evicting the farthest-needed keys until
+  /// it fits; or overwrites (value and weight), reschedules the key and evicts while over the
+  /// limit. A key heavier than the whole cache is not kept. Returns true if the key was new.
+  bool set(const K& key, V value, Timestamp /*now*/, Duration /*ttl*/ = kDefaultTTL) {
+    const std::uint64_t h = table_.hash(key);
+    const std::uint64_t weight = budget_.weigh(key, value);
+    const std::uint32_t found = table_.find(key, h);
+    if (found != detail::KeyIndex::kNone) {
+      if (!budget_.admits(weight)) [[unlikely]] {
+        drop(found, h);
+        ++evictions_.capacity;
+        return false;
+      }
+      budget_.remove(budget_.weigh(table_[found].key, table_[found].value));
+      budget_.add(weight);
+      table_[found].value = std::move(value);
+      reschedule(found, next_access_);
+      while (budget_.over()) [[unlikely]]
+        evict();
+      return false;
+    }
+    if (!budget_.admits(weight)) [[unlikely]] return false;
+    while (!budget_.has_room_for(weight)) evict();
+    const std::uint32_t i = table_.emplace(h, key, std::move(value), next_access_,
+                                           static_cast<std::uint32_t>(heap_.size()));
+    budget_.add(weight);
+    heap_.push_back(i);
+    sift_up(table_[i].slot);
+    return true;
+  }
+
+  /// Removes `key`; true if it was present.
+  bool erase(const K& key, Timestamp /*now*/) {
+    const std::uint64_t h = table_.hash(key);
+    const std::uint32_t i = table_.find(key, h);
+    if (i == detail::KeyIndex::kNone) return false;
+    drop(i, h);
+    return true;
+  }
+
+  /// Hints for callers that know their next keys (trace replays): start loading the index slot
+  /// a lookup of `key` reads first, and later (once that slot is cached) its entry. They change
+  /// nothing; issue prefetch_slot several operations ahead and prefetch_entry about half as far.
+  void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
+  void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
+
+  /// Empties the cache; keeps eviction counters and allocated memory.
+  void clear() noexcept {
+    table_.clear();
+    heap_.clear();
+    budget_.clear();
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return budget_.capacity(); }
+  [[nodiscard]] std::uint64_t weight() const noexcept { return budget_.used(); }
+  [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
+  [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
+  /// The parameters in effect: always empty (Belady has no knobs).
+  [[nodiscard]] std::string_view parameters() const noexcept { return parameters_; }
+
+  /// True if `key` is cached; does not count as an access.
+  [[nodiscard]] bool contains(const K& key) const {
+    return table_.find(key, table_.hash(key)) != detail::KeyIndex::kNone;
+  }
+
+ private:
+  struct Entry {
+    K key;
+    V value;
+    std::uint64_t next_access;  // position of the key's next request; kNever if none
+    std::uint32_t slot;         // this entry's place in heap_
+  };
+
+  // heap_ is a binary max-heap on next_access with the children of slot s at 2s+1 and 2s+2:
+  // libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal keys
+  // settle where they settle there.
+
+  [[nodiscard]] std::uint64_t due(std::uint32_t slot) const noexcept {
+    return table_[heap_[slot]].next_access;
+  }
+  void place(std::uint32_t slot, std::uint32_t entry) noexcept {
+    heap_[slot] = entry;
+    table_[entry].slot = slot;
+  }
+  /// Moves the entry at `slot` towards the root while its parent is due strictly sooner.
+  void sift_up(std::uint32_t slot) noexcept {
+    const std::uint32_t moving = heap_[slot];
+    const std::uint64_t at = table_[moving].next_access;
+    while (slot > 0) {
+      const std::uint32_t parent = (slot - 1) / 2;
+      if (!(due(parent) < at)) break;
+      place(slot, heap_[parent]);
+      slot = parent;
+    }
+    place(slot, moving);
+  }
+  /// Moves the entry at `slot` towards the leaves while its later-due child (the left one on
+  /// a tie) is due strictly later.
+  void sift_down(std::uint32_t slot) noexcept {
+    const std::uint32_t moving = heap_[slot];
+    const std::uint64_t at = table_[moving].next_access;
+    const auto n = static_cast<std::uint32_t>(heap_.size());
+    for (;;) {
+      std::uint32_t child = 2 * slot + 1;
+      if (child >= n) break;
+      if (child + 1 < n && due(child) < due(child + 1)) ++child;
+      if (!(at < due(child))) break;
+      place(slot, heap_[child]);
+      slot = child;
+    }
+    place(slot, moving);
+  }
+  /// Gives entry i the next access `at` and restores the heap order.
+  void reschedule(std::uint32_t i, std::uint64_t at) noexcept {
+    const std::uint64_t before = table_[i].next_access;
+    table_[i].next_access = at;
+    if (before < at) {
+      sift_up(table_[i].slot);
+    } else {
+      sift_down(table_[i].slot);
+    }
+  }
+  /// Takes entry i out of the heap: the last slot fills its place and moves up or down.
+  void leave_heap(std::uint32_t i) noexcept {
+    const std::uint32_t slot = table_[i].slot;
+    const std::uint32_t last = heap_.back();
+    heap_.pop_back();
+    if (last == i) return;
+    place(slot, last);
+    if (table_[i].next_access < table_[last].next_access) {
+      sift_up(slot);
+    } else {
+      sift_down(slot);
+    }
+  }
+  /// Removes entry i (hash h): heap, weight and slab.
+  void drop(std::uint32_t i, std::uint64_t h) {
+    budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
+    leave_heap(i);
+    table_.remove(i, h, [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot] = to; });
+  }
+  /// Evicts the key needed farthest in the future (the heap's root).
+  void evict() {
+    const std::uint32_t victim = heap_.front();
+    drop(victim, table_.hash(table_[victim].key));
+    ++evictions_.capacity;
+  }
+
+  std::string parameters_;  // always empty: no knobs
+  detail::WeightBudget<K, V> budget_;
+  detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
+  std::vector<std::uint32_t, detail::CountingAllocator<std::uint32_t>> heap_;  // entry numbers
+  std::uint64_t next_access_ = kNever;  // announced for the next operation
+  EvictionCounts evictions_{};
+};
+
+static_assert(OfflineCore<BeladyCore<std::uint64_t, std::uint64_t>>);
+
+}  // namespace purecache

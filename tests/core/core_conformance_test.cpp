@@ -244,7 +244,12 @@ TEMPLATE_LIST_TEST_CASE("a moved core keeps its entries and counters", "[core]",
   REQUIRE(value != nullptr);
   CHECK(*value == make_value<Value<TestType>>(102));
 
+  // Into a core that holds entries of its own: its buffers are freed through its own counter.
   TestType assigned(kConfig);
+  for (std::uint64_t i = 50; i < 53; ++i) {
+    (void)assigned.set(make_key<Key<TestType>>(i), make_value<Value<TestType>>(i), kNow, kDefaultTTL);
+    (void)assigned.get(make_key<Key<TestType>>(i), kNow);
+  }
   assigned = std::move(moved);
   CHECK(assigned.size() == 4);
   CHECK(

@@ -46,6 +46,19 @@ class LFUCore {
     detail::check_no_parameters("lfu", config);
   }
 
+  LFUCore(LFUCore&&) noexcept = default;
+  /// The buckets free their old buffer through the table's memory counter: they go first.
+  LFUCore& operator=(LFUCore&& other) noexcept {
+    buckets_ = std::move(other.buckets_);
+    budget_ = std::move(other.budget_);
+    table_ = std::move(other.table_);
+    first_ = other.first_;
+    free_bucket_ = other.free_bucket_;
+    evictions_ = other.evictions_;
+    return *this;
+  }
+  ~LFUCore() = default;
+
   /// The value if present, after counting the access; nullptr if absent.
   const V* get(const K& key, Timestamp /*now*/) {
     const std::uint32_t i = table_.find(key, table_.hash(key));

@@ -48,6 +48,18 @@ class EntryTable {
         index_(counter_.get()),
         max_entries_(max_entries) {}
 
+  EntryTable(EntryTable&&) noexcept = default;
+  /// The containers free their old buffers through the counter they were allocated from, so
+  /// they are assigned before that counter is replaced (the default order would free it first).
+  EntryTable& operator=(EntryTable&& other) noexcept {
+    entries_ = std::move(other.entries_);
+    index_ = std::move(other.index_);
+    counter_ = std::move(other.counter_);
+    max_entries_ = other.max_entries_;
+    return *this;
+  }
+  ~EntryTable() = default;
+
   /// The hash the index files `key` under: HashFn's own if it avalanches, else mixed.
   [[nodiscard]] std::uint64_t hash(const Key& key) const noexcept {
     if constexpr (kUsesHashAsIs) {

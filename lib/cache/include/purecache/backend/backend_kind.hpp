@@ -12,10 +12,11 @@
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
 #include "purecache/core/ttl_core.hpp"
+#include "purecache/core/wtinylfu_core.hpp"
 
 namespace purecache {
 
-enum class BackendKind { lru, lfu, ttl, lru_ttl };
+enum class BackendKind { lru, lfu, ttl, lru_ttl, wtinylfu };
 
 struct BackendKindInfo {
   BackendKind kind;
@@ -35,6 +36,9 @@ inline constexpr std::array kBackendKinds{
                     true},
     BackendKindInfo{BackendKind::lru_ttl, "lru-ttl", "least recently used, bounded, entries expire",
                     true, true},
+    BackendKindInfo{BackendKind::wtinylfu, "wtinylfu",
+                    "W-TinyLFU: LRU window, segmented LRU main, frequency-sketch admission, bounded",
+                    true, false},
 };
 
 /// The registry row of `kind`.
@@ -59,6 +63,8 @@ decltype(auto) with_core_type(BackendKind kind, F&& f) {
       return std::forward<F>(f)(std::type_identity<TTLCore<K, V, HashFn>>{});
     case BackendKind::lru_ttl:
       return std::forward<F>(f)(std::type_identity<LRUTTLCore<K, V, HashFn>>{});
+    case BackendKind::wtinylfu:
+      return std::forward<F>(f)(std::type_identity<WTinyLFUCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

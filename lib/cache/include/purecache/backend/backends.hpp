@@ -1,11 +1,12 @@
 #pragma once
-/// The four named backends: each is one core behind one AsyncMutex.
+/// The named backends: each is one core behind one AsyncMutex.
 
 #include "purecache/backend/locked_backend.hpp"
 #include "purecache/core/lfu_core.hpp"
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
 #include "purecache/core/ttl_core.hpp"
+#include "purecache/core/wtinylfu_core.hpp"
 
 namespace purecache {
 
@@ -17,5 +18,7 @@ template <class K, class V>
 using TTLBackend = LockedBackend<TTLCore<K, V>>;
 template <class K, class V>
 using LRUTTLBackend = LockedBackend<LRUTTLCore<K, V>>;
+template <class K, class V>
+using WTinyLFUBackend = LockedBackend<WTinyLFUCore<K, V>>;
 
 }  // namespace purecache

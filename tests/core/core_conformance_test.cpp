@@ -17,6 +17,7 @@
 #include "purecache/core/lru_core.hpp"
 #include "purecache/core/lru_ttl_core.hpp"
 #include "purecache/core/ttl_core.hpp"
+#include "purecache/core/wtinylfu_core.hpp"
 #include "support/core_printers.hpp"
 #include "support/test_values.hpp"
 
@@ -44,7 +45,8 @@ using AllCores = std::tuple<
     purecache::LFUCore<std::uint32_t, std::uint64_t>,
     // A hash that is not avalanching (the identity on libstdc++): the index mixes it.
     purecache::LRUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,
-    purecache::LFUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>>;
+    purecache::LFUCore<std::uint64_t, std::uint64_t, std::hash<std::uint64_t>>,
+    purecache::WTinyLFUCore<std::uint64_t, std::string>, purecache::WTinyLFUCore<std::string, Blob>>;
 
 template <class Core>
 using Key = typename Core::key_type;

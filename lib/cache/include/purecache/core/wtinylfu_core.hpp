@@ -42,9 +42,11 @@ namespace purecache {
 ///   repeats until one key has left the window by eviction, or the window is empty (then the
 ///   main's victim is evicted).
 /// - Keys heavier than the window's (or a main segment's) limit are never kept.
+/// - The sketch counts each insertion and each hit in the main (and, with window_hits, each hit
+///   in the window).
 /// Knobs (CoreConfig::parameters): window=0.01, protected=0.80, doorkeeper=false,
-/// libcachesim_sketch=false, sketch_entries=0 (auto). O(1) amortised per operation; the sketch
-/// is allocated once, from the limit.
+/// window_hits=false, libcachesim_sketch=false, sketch_entries=0 (auto). O(1) amortised per
+/// operation; the sketch is allocated once, from the limit.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class WTinyLFUCore {
  public:
@@ -58,23 +60,23 @@ class WTinyLFUCore {
       : budget_(config, std::move(weigher)), table_(budget_.max_entries()) {
     detail::PolicyParameters knobs(kPolicy, config.parameters);
     const double window = knobs.number("window", 0.01, 0.0, 0.99);
-    const double protected_share = knobs.number("protected", 0.80, 0.0, 1.0);
+    const double protected_share = knobs.number("protected", 0.80, 0.0, 0.99);
     const bool doorkeeper = knobs.flag("doorkeeper", false);
+    count_window_hits_ = knobs.flag("window_hits", false);
     libcachesim_sketch_ = knobs.flag("libcachesim_sketch", false);
     std::uint64_t sketch_entries = knobs.integer("sketch_entries", 0, 0, std::uint64_t{1} << 32);
     parameters_ = knobs.finish();
 
     const std::uint64_t limit = budget_.limit();
-    // As libCacheSim: an integer size scaled by a double, truncated.
-    window_limit_ = static_cast<std::uint64_t>(static_cast<double>(limit) * window);
+    // As libCacheSim: an integer size scaled by a double, truncated; but at least 1, where
+    // libCacheSim's 0 would keep nothing at all.
+    window_limit_ = at_least_one(static_cast<double>(limit) * window);
     main_limit_ = limit - window_limit_;
     // 1 - 0.80 is 0.19999999999999996 in binary; rounded to 9 decimals it is the same double as
     // libCacheSim's 1.0 / 5 (its 1:4 split), so the truncated limits agree.
     const double probation_share = std::round((1.0 - protected_share) * 1e9) / 1e9;
-    probation_limit_ =
-        static_cast<std::uint64_t>(probation_share * static_cast<double>(main_limit_));
-    protected_limit_ =
-        static_cast<std::uint64_t>(protected_share * static_cast<double>(main_limit_));
+    probation_limit_ = at_least_one(probation_share * static_cast<double>(main_limit_));
+    protected_limit_ = at_least_one(protected_share * static_cast<double>(main_limit_));
 
     if (libcachesim_sketch_) {
       if (sketch_entries == 0) sketch_entries = main_limit_;
@@ -198,6 +200,10 @@ class WTinyLFUCore {
   static constexpr std::uint64_t kMaxBloomCounters = std::uint64_t{1} << 24;
   static constexpr std::uint64_t kWeightModeEntries = std::uint64_t{1} << 20;
 
+  [[nodiscard]] static std::uint64_t at_least_one(double share) noexcept {
+    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(share));
+  }
+
   [[nodiscard]] bool admits(std::uint64_t weight) const noexcept {
     return budget_.admits(weight) && weight <= window_limit_ && weight <= probation_limit_ &&
            weight <= protected_limit_;
@@ -244,7 +250,7 @@ class WTinyLFUCore {
     });
   }
 
-  /// The main's victim: probation's least recent, else protected's.
+  /// The main's victim: probation's least recent, else protected's; kNil if the main is empty.
   [[nodiscard]] std::uint32_t main_victim() const noexcept {
     return probation_.empty() ? protected_.tail : probation_.tail;
   }
@@ -260,7 +266,7 @@ class WTinyLFUCore {
     switch (table_[i].segment) {
       case Segment::window:
         window_.move_to_front(table_, i);
-        if (!libcachesim_sketch_) count(sketch_key(table_[i].key, h));
+        if (count_window_hits_) count(sketch_key(table_[i].key, h));
         return i;
       case Segment::protected_:
         protected_.move_to_front(table_, i);
@@ -320,8 +326,9 @@ class WTinyLFUCore {
       const std::uint64_t code = sketch_key(table_[v].key, h);
       const std::uint64_t w = weigh(v);
       bool admitted = main_used() + w <= main_limit_;
-      const K& rival = table_[main_victim()].key;
-      if (!admitted && estimate(code) > estimate(sketch_key(rival, table_.hash(rival)))) {
+      if (!admitted && main_victim() != detail::kNil &&
+          estimate(code) > estimate(sketch_key(table_[main_victim()].key,
+                                               table_.hash(table_[main_victim()].key)))) {
         watched_ = v;
         evict_from_main();
         v = std::exchange(watched_, detail::kNil);
@@ -380,6 +387,7 @@ class WTinyLFUCore {
   std::optional<detail::CountingBloomSketch> bloom_;  // if libcachesim_sketch
   std::optional<detail::Doorkeeper> doorkeeper_;      // if doorkeeper
   bool libcachesim_sketch_ = false;
+  bool count_window_hits_ = false;
   std::uint64_t main_hits_ = 0;     // main hits since the last decay (libcachesim_sketch)
   std::uint64_t decay_period_ = 0;  // 32 x main_limit_ (libcachesim_sketch)
   std::uint32_t watched_ = detail::kNil;  // an entry whose slab number a removal must update

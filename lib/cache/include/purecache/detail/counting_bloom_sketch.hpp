@@ -11,12 +11,31 @@
 
 namespace purecache::detail {
 
+/// XXH64 (Collet's xxHash, 64-bit variant, as specified for inputs shorter than 32 bytes) of
+/// the 8 bytes of `word` in little-endian order.
+[[nodiscard]] constexpr std::uint64_t xxh64_of_8_bytes(std::uint64_t word,
+                                                     std::uint64_t seed) noexcept {
+  constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
+  constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
+  constexpr std::uint64_t kPrime3 = 0x165667B19E3779F9ULL;
+  constexpr std::uint64_t kPrime4 = 0x85EBCA77C2B2AE63ULL;
+  constexpr std::uint64_t kPrime5 = 0x27D4EB2F165667C5ULL;
+  std::uint64_t h = seed + kPrime5 + 8;
+  h ^= std::rotl(word * kPrime2, 31) * kPrime1;
+  h = std::rotl(h, 27) * kPrime1 + kPrime4;
+  h ^= h >> 33;
+  h *= kPrime2;
+  h ^= h >> 29;
+  h *= kPrime3;
+  return h ^ (h >> 32);
+}
+
 /// Sized as libCacheSim sizes its "minimal increment CBF" for `entries` keys at error 0.001:
 /// ceil(14.38 x entries) counters (at least 20, at most `max_counters`), 10 places per key by
 /// double hashing, `a + i x b` modulo the counter count, from XXH64 of the key as libCacheSim
-/// hashes it. An increment raises all 10 counters (not
-/// only the least ones, whatever the name says); the estimate is the least. Counters are halved
-/// on decay(), which the caller schedules. Fixed size from construction; O(1) per call.
+/// hashes it. An increment raises all 10 counters (not only the least ones, whatever the name
+/// says); the estimate is the least. Counters are halved on decay(), which the caller schedules.
+/// Fixed size from construction; O(1) per call.
 class CountingBloomSketch {
  public:
   static constexpr std::uint32_t kHashes = 10;  // ceil(ln 2 x bits per entry)
@@ -72,25 +91,6 @@ class CountingBloomSketch {
   [[nodiscard]] static Places places(std::uint64_t key) noexcept {
     return {static_cast<std::uint32_t>(xxh64_of_8_bytes(key, 0x12345678)),
             static_cast<std::uint32_t>(xxh64_of_8_bytes(key, 0x12344321))};
-  }
-
-  /// XXH64 (Collet's xxHash, 64-bit variant, as specified for inputs shorter than 32 bytes) of
-  /// the 8 bytes of `word` in little-endian order.
-  [[nodiscard]] static constexpr std::uint64_t xxh64_of_8_bytes(std::uint64_t word,
-                                                                std::uint64_t seed) noexcept {
-    constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
-    constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
-    constexpr std::uint64_t kPrime3 = 0x165667B19E3779F9ULL;
-    constexpr std::uint64_t kPrime4 = 0x85EBCA77C2B2AE63ULL;
-    constexpr std::uint64_t kPrime5 = 0x27D4EB2F165667C5ULL;
-    std::uint64_t h = seed + kPrime5 + 8;
-    h ^= std::rotl(word * kPrime2, 31) * kPrime1;
-    h = std::rotl(h, 27) * kPrime1 + kPrime4;
-    h ^= h >> 33;
-    h *= kPrime2;
-    h ^= h >> 29;
-    h *= kPrime3;
-    return h ^ (h >> 32);
   }
 
   std::vector<std::uint32_t, CountingAllocator<std::uint32_t>> counters_;  // fixed length

@@ -230,3 +230,190 @@ TEST_CASE("W-TinyLFU counts the sketch in its memory", "[core][wtinylfu]") {
   const Core doorkept(CoreConfig{.capacity = 1000, .parameters = "doorkeeper=true"});
   CHECK(doorkept.memory().current_bytes == core.memory().current_bytes + 128 * 8);
 }
+
+namespace {
+
+/// W-TinyLFU written plainly: three std::lists searched linearly, weights summed on demand, the
+/// same sketch class fed the same keys. Count mode when `by_weight` is false (every weight 1).
+class WTinyLFUModel {
+ public:
+  WTinyLFUModel(std::uint64_t limit, bool by_weight, std::uint64_t window,
+                std::uint64_t probation, std::uint64_t protected_limit, std::uint64_t entries)
+      : limit_(limit),
+        by_weight_(by_weight),
+        window_limit_(window),
+        probation_limit_(probation),
+        protected_limit_(protected_limit),
+        sketch_(entries, &memory_) {}
+
+  const std::uint64_t* get(std::uint64_t key) {
+    auto [list, it] = find(key);
+    if (list == nullptr) return nullptr;
+    touch(list, it);
+    return &find(key).second->second;
+  }
+
+  bool set(std::uint64_t key, std::uint64_t value) {
+    const std::uint64_t w = weigh(value);
+    auto [list, it] = find(key);
+    if (list != nullptr) {
+      if (!admits(w)) {
+        list->erase(it);
+        ++evictions_;
+        return false;
+      }
+      touch(list, it);
+      find(key).second->second = value;
+      while (used() > limit_) evict();
+      return false;
+    }
+    if (!admits(w)) return false;
+    while (used() + w > limit_) evict();
+    window_.emplace_front(key, value);
+    sketch_.increment(key);
+    return true;
+  }
+
+  bool erase(std::uint64_t key) {
+    auto [list, it] = find(key);
+    if (list == nullptr) return false;
+    list->erase(it);
+    return true;
+  }
+
+  [[nodiscard]] std::size_t size() const {
+    return window_.size() + probation_.size() + protected_.size();
+  }
+  [[nodiscard]] std::uint64_t used() const {
+    return sum(window_) + sum(probation_) + sum(protected_);
+  }
+  [[nodiscard]] std::uint64_t evictions() const { return evictions_; }
+
+ private:
+  using List = std::list<std::pair<std::uint64_t, std::uint64_t>>;  // key, value; head = recent
+
+  [[nodiscard]] std::uint64_t weigh(std::uint64_t value) const { return by_weight_ ? value : 1; }
+  [[nodiscard]] std::uint64_t sum(const List& list) const {
+    std::uint64_t total = 0;
+    for (const auto& [key, value] : list) total += weigh(value);
+    return total;
+  }
+  [[nodiscard]] bool admits(std::uint64_t w) const {
+    return w <= limit_ && w <= window_limit_ && w <= probation_limit_ && w <= protected_limit_;
+  }
+  std::pair<List*, List::iterator> find(std::uint64_t key) {
+    for (List* list : {&window_, &probation_, &protected_}) {
+      for (auto it = list->begin(); it != list->end(); ++it) {
+        if (it->first == key) return {list, it};
+      }
+    }
+    return {nullptr, {}};
+  }
+
+  void touch(List* list, List::iterator it) {
+    const std::uint64_t key = it->first;
+    if (list == &window_) {
+      window_.splice(window_.begin(), window_, it);
+      return;
+    }
+    const bool promoted = list == &probation_;
+    protected_.splice(protected_.begin(), *list, it);
+    while (promoted && sum(protected_) > protected_limit_) {
+      probation_.splice(probation_.begin(), protected_, std::prev(protected_.end()));
+      while (sum(probation_) > probation_limit_) evict_from_main();
+    }
+    sketch_.increment(key);
+  }
+
+  List& main_victim_list() { return probation_.empty() ? protected_ : probation_; }
+  void evict_from_main() {
+    main_victim_list().pop_back();
+    ++evictions_;
+  }
+  void enter_main(List::iterator it, std::uint64_t w) {
+    if (sum(probation_) + w <= probation_limit_) {
+      probation_.splice(probation_.begin(), window_, it);
+    } else if (sum(protected_) + w <= protected_limit_) {
+      protected_.splice(protected_.begin(), window_, it);
+    } else {
+      const std::uint64_t main_limit = limit_ - window_limit_;
+      while (sum(probation_) + sum(protected_) + w > main_limit) evict_from_main();
+      probation_.splice(probation_.begin(), window_, it);
+    }
+  }
+  void evict() {
+    const std::uint64_t main_limit = limit_ - window_limit_;
+    while (!window_.empty()) {
+      const auto victim = std::prev(window_.end());
+      const std::uint64_t w = weigh(victim->second);
+      if (sum(probation_) + sum(protected_) + w <= main_limit) {
+        enter_main(victim, w);
+        continue;
+      }
+      const bool main_empty = probation_.empty() && protected_.empty();
+      if (!main_empty &&
+          sketch_.estimate(victim->first) > sketch_.estimate(main_victim_list().back().first)) {
+        evict_from_main();
+        enter_main(victim, w);
+        continue;
+      }
+      window_.pop_back();
+      ++evictions_;
+      return;
+    }
+    evict_from_main();
+  }
+
+  std::uint64_t limit_;
+  bool by_weight_;
+  std::uint64_t window_limit_;
+  std::uint64_t probation_limit_;
+  std::uint64_t protected_limit_;
+  purecache::detail::MemoryCounter memory_;
+  purecache::detail::FrequencySketch sketch_;
+  List window_;
+  List probation_;
+  List protected_;
+  std::uint64_t evictions_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("W-TinyLFU agrees with a plain model on random operations in both modes",
+          "[core][wtinylfu]") {
+  std::mt19937_64 random(20240607);
+  for (const bool by_weight : {false, true}) {
+    for (const std::uint64_t limit : {1U, 3U, 10U, 40U, 150U}) {
+      INFO((by_weight ? "weight " : "count ") << limit);
+      const std::string knobs = "window=0.2,protected=0.6,sketch_entries=64";
+      CoreConfig config{.parameters = knobs};
+      if (by_weight) {
+        config.max_weight = limit;
+      } else {
+        config.capacity = limit;
+      }
+      Core core(config, by_weight ? by_value() : Weigher<std::uint64_t, std::uint64_t>{});
+      WTinyLFUModel model(limit, by_weight, core.window_limit(), core.probation_limit(),
+                          core.protected_limit(), 64);
+      const std::uint64_t keys = limit * 2 + 3;
+      for (int step = 0; step < 3000; ++step) {
+        const std::uint64_t key = random() % keys;
+        const int op = static_cast<int>(random() % 10);
+        if (op < 6) {
+          const std::uint64_t* got = core.get(key, kNow);
+          const std::uint64_t* expected = model.get(key);
+          REQUIRE((got == nullptr) == (expected == nullptr));
+          if (got != nullptr) REQUIRE(*got == *expected);
+        } else if (op < 9) {
+          const std::uint64_t value = by_weight ? 1 + random() % 4 : random() % 100;
+          REQUIRE(core.set(key, value, kNow, kDefaultTTL) == model.set(key, value));
+        } else {
+          REQUIRE(core.erase(key, kNow) == model.erase(key));
+        }
+        REQUIRE(core.size() == model.size());
+        REQUIRE(core.weight() == model.used());
+        REQUIRE(core.evictions().capacity == model.evictions());
+      }
+    }
+  }
+}

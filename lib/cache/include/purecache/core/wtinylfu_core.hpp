@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +91,18 @@ class WTinyLFUCore {
       sketch_.emplace(sketch_entries, table_.counter());
     }
     if (doorkeeper) doorkeeper_.emplace(sketch_entries, table_.counter());
+  }
+
+  WTinyLFUCore(WTinyLFUCore&&) = default;
+  /// Destroys, then moves in: the sketches allocate through the memory counter that table_
+  /// owns, so they must free their old arrays before that counter goes (a memberwise move
+  /// would replace the counter first).
+  WTinyLFUCore& operator=(WTinyLFUCore&& other) {
+    if (this != &other) {
+      std::destroy_at(this);
+      std::construct_at(this, std::move(other));
+    }
+    return *this;
   }
 
   /// The value if present, after counting the access and reordering; nullptr if absent.

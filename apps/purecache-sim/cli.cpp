@@ -125,6 +125,9 @@ void add_replay_semantics_options(CLI::App& app, SimConfig& config) {
       ->capture_default_str();
   app.add_flag("--no-progress", config.no_progress,
                "No progress bar (shown only when stderr is a terminal)");
+  app.add_option("--policy-params", config.policy_params,
+                 "A policy's knobs, as POLICY:name=value,... (docs/policies.md); repeatable")
+      ->type_name("POLICY:K=V,...");
 }
 
 void add_replay_options(CLI::App& app, SimConfig& config) {
@@ -137,10 +140,16 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--key-type", config.key_type,
                  "Library engine's key type: u64, string, or auto (u64 if the keys are numbers)")
       ->capture_default_str();
-  app.add_option("--capacity,-c", config.capacity,
-                 "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
+  CLI::Option* entries =
+      app.add_option("--capacity,-c", config.capacity,
+                     "Cache size in entries (N) or as a share of the trace's distinct keys (P%)")
+          ->type_name("N|P%")
+          ->capture_default_str();
+  app.add_option("--capacity-bytes", config.capacity_bytes,
+                 "Bound the cache by the sum of object sizes instead: bytes (units K, M, G, KiB, "
+                 "MiB, GiB) or a share of the distinct objects' bytes (P%)")
       ->type_name("N|P%")
-      ->capture_default_str();
+      ->excludes(entries);
   add_replay_semantics_options(app, config);
   app.add_option("--output,-o", config.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");

@@ -24,6 +24,9 @@ struct SimConfig {
   std::string trace;
   std::string format = "auto";
   std::string capacity = "10%";       // entries, or a percentage of the trace's distinct keys
+  std::optional<std::string> capacity_bytes;  // bytes (units K..GiB), or a percentage of the
+                                              // distinct objects' bytes; set: byte mode
+  std::vector<std::string> policy_params;     // "POLICY:name=value,..." per policy with knobs
   std::optional<double> ttl_seconds;  // default TTL for requests without their own
   std::string csv_columns;            // "key=lbn,timestamp=time"
   std::uint64_t warmup = 0;

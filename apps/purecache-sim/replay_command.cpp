@@ -15,6 +15,7 @@
 #include "option_limits.hpp"
 #include "progress_bar.hpp"
 #include "purecache/backend/backend_kind.hpp"
+#include "purecache/backend/parameters_in_effect.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
 #include "purecache/sim/output/output_error.hpp"
@@ -48,6 +49,7 @@ void check_warmup_before_reading(const SimConfig& config, const TraceSource& sou
 /// What a first pass over the trace counts.
 struct TraceCounts {
   std::uint64_t distinct_keys = 0;
+  std::uint64_t distinct_bytes = 0;
   std::uint64_t requests = 0;
 };
 
@@ -59,7 +61,9 @@ TraceCounts count_distinct_keys(const TraceSource& source, const TraceOptions& o
   std::vector<Request> batch(4096);
   while (!stop_requested(streams) && reader.read(batch) != 0) {
   }
-  return {.distinct_keys = reader.distinct_keys(), .requests = reader.requests_read()};
+  return {.distinct_keys = reader.distinct_keys(),
+          .distinct_bytes = reader.distinct_bytes(),
+          .requests = reader.requests_read()};
 }
 
 /// The library engine's key type for --key-type auto: u64 when the keys are numbers. oracleGeneral
@@ -74,6 +78,17 @@ ReplayKeyType detect_key_type(const TraceSource& source, const TraceOptions& opt
     if (!probe.key_number(batch[i].key)) return ReplayKeyType::string;
   }
   return ReplayKeyType::u64;
+}
+
+/// A byte capacity weighs objects by the trace's sizes: refuse a trace without them.
+void check_sizes_for_bytes(const TraceSource& source, const TraceOptions& options,
+                           const std::string& path) {
+  const TraceReader probe(source, options);
+  if (!probe.has_sizes()) {
+    throw ConfigError("--capacity-bytes weighs objects by their sizes, and " + path + " (" +
+                      std::string(to_string(probe.format())) +
+                      ") has none: give a trace with sizes, or --capacity in entries");
+  }
 }
 
 ReplayKeyType parse_key_type(const SimConfig& config, ReplayEngine engine,
@@ -101,7 +116,9 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   }
   const TraceOptions options =
       make_trace_options(config.format, config.csv_columns, config.on_error);
-  const CapacitySpec capacity_spec = parse_capacity(config.capacity);
+  const bool by_bytes = config.capacity_bytes.has_value();
+  const CapacitySpec capacity_spec =
+      by_bytes ? parse_capacity_bytes(*config.capacity_bytes) : parse_capacity(config.capacity);
   const Duration step = synthetic_step(config.rate);
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
   const TimelineWindow timeline =
@@ -120,6 +137,9 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
     }
     replay_config.core.ttl = ttl_duration(*config.ttl_seconds);
   }
+  replay_config.core.parameters = parameters_for(policy, config.policy_params, {policy});
+  // Refuse bad knobs now, not after a first pass over the trace.
+  const std::string parameters = parameters_in_effect(policy, replay_config.core);
 
   if (!config.output.empty()) {
     check_output_is_not_trace(config.output, config.trace);
@@ -131,6 +151,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   // Opened once: a pipe or stdin is read once, and kept in memory only for a second pass.
   TraceSource source(config.trace);
   check_warmup_before_reading(config, source, options);
+  if (by_bytes && kind.bounded) check_sizes_for_bytes(source, options, config.trace);
   std::optional<std::uint64_t> capacity;
   if (kind.bounded) {
     if (capacity_spec.is_percent) {
@@ -139,11 +160,15 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       if (counts.requests > 0 && !stop_requested(streams)) {
         check_warmup(config.warmup, counts.requests);
       }
-      capacity = capacity_spec.resolve(counts.distinct_keys);
+      capacity = capacity_spec.resolve(by_bytes ? counts.distinct_bytes : counts.distinct_keys);
     } else {
       capacity = capacity_spec.entries;
     }
-    replay_config.core.capacity = static_cast<std::size_t>(*capacity);
+    if (by_bytes) {
+      replay_config.core.max_weight = *capacity;
+    } else {
+      replay_config.core.capacity = static_cast<std::size_t>(*capacity);
+    }
   }
 
   replay_config.key_type = parse_key_type(config, engine, source, options);
@@ -201,8 +226,10 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       .trace_bytes = reader.total_bytes(),
       .sizes_known = reader.has_sizes(),
       .policy = policy,
-      .capacity = capacity,
-      .capacity_spec = config.capacity,
+      .capacity = by_bytes ? std::nullopt : capacity,
+      .capacity_bytes = by_bytes ? capacity : std::nullopt,
+      .capacity_spec = by_bytes ? *config.capacity_bytes : config.capacity,
+      .policy_parameters = parameters,
       .ttl_seconds = kind.expiring ? config.ttl_seconds : std::nullopt,
       .demand_fill = !config.no_fill,
       .warmup = config.warmup,

@@ -42,6 +42,37 @@ CapacitySpec parse_capacity(std::string_view text, std::string_view option) {
   return spec;
 }
 
+CapacitySpec parse_capacity_bytes(std::string_view text, std::string_view option) {
+  if (!text.empty() && text.back() == '%') {
+    CapacitySpec spec = parse_capacity(text, option);
+    spec.bytes = true;
+    return spec;
+  }
+  return {.entries = parse_bytes(option, text), .bytes = true};
+}
+
+std::string parameters_for(BackendKind policy, const std::vector<std::string>& given,
+                           const std::vector<BackendKind>& running) {
+  std::string found;
+  std::vector<BackendKind> named;
+  for (const std::string& item : given) {
+    const std::size_t colon = item.find(':');
+    if (colon == std::string::npos) {
+      bad_value("policy-params", item, "must be POLICY:name=value,... (like s3fifo:small=0.2)");
+    }
+    const BackendKind kind = parse_backend_kind(std::string_view(item).substr(0, colon));
+    if (std::find(named.begin(), named.end(), kind) != named.end()) {
+      bad_value("policy-params", item, "names a policy given already");
+    }
+    if (std::find(running.begin(), running.end(), kind) == running.end()) {
+      bad_value("policy-params", item, "names a policy this run does not replay");
+    }
+    named.push_back(kind);
+    if (kind == policy) found = item.substr(colon + 1);
+  }
+  return found;
+}
+
 TimelineWindow parse_timeline_window(std::string_view text) {
   constexpr std::string_view kOption = "timeline-window";
   const bool is_seconds = !text.empty() && text.back() == 's';
@@ -191,9 +222,9 @@ unsigned jobs_or_every_core(const std::optional<unsigned>& jobs) noexcept {
   return jobs.value_or(std::max(1U, std::thread::hardware_concurrency()));
 }
 
-std::uint64_t CapacitySpec::resolve(std::uint64_t distinct_keys) const {
+std::uint64_t CapacitySpec::resolve(std::uint64_t distinct) const {
   if (!is_percent) return entries;
-  const auto share = static_cast<double>(distinct_keys) * percent / 100.0;
+  const auto share = static_cast<double>(distinct) * percent / 100.0;
   return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(share + 1e-9)));
 }
 

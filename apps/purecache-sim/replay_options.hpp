@@ -16,14 +16,17 @@
 
 namespace purecache::sim {
 
-/// "N" entries or "P%" of the distinct keys.
+/// "N" entries or "P%" of the distinct keys; in bytes, "N" bytes or "P%" of the distinct
+/// objects' bytes (each object counted once, at its first size).
 struct CapacitySpec {
-  std::uint64_t entries = 0;  // when !is_percent
+  std::uint64_t entries = 0;  // when !is_percent: entries, or bytes when `bytes`
   double percent = 0;         // when is_percent
   bool is_percent = false;
+  bool bytes = false;  // a --capacity-bytes value
 
-  /// Entries for a trace of `distinct_keys`: a percentage rounds down, to at least 1.
-  [[nodiscard]] std::uint64_t resolve(std::uint64_t distinct_keys) const;
+  /// The capacity for a trace of `distinct` keys (or distinct bytes): a percentage rounds down,
+  /// to at least 1.
+  [[nodiscard]] std::uint64_t resolve(std::uint64_t distinct) const;
 };
 
 /// Throws ConfigError "invalid value for --OPTION: 'VALUE' REQUIREMENT".
@@ -32,6 +35,14 @@ struct CapacitySpec {
 /// --capacity as given ("1000" or "10%"); throws ConfigError naming `option`.
 [[nodiscard]] CapacitySpec parse_capacity(std::string_view text,
                                           std::string_view option = "capacity");
+/// --capacity-bytes as given ("64MiB", "1000000" or "10%"); throws ConfigError naming `option`.
+[[nodiscard]] CapacitySpec parse_capacity_bytes(std::string_view text,
+                                                std::string_view option = "capacity-bytes");
+/// The knobs --policy-params gives `policy` ("name=value,..."; "" for none). `given` holds
+/// "POLICY:name=value,..." items; throws ConfigError for an item without a known policy name,
+/// a policy named twice, or a policy that is not in `running`.
+[[nodiscard]] std::string parameters_for(BackendKind policy, const std::vector<std::string>& given,
+                                         const std::vector<BackendKind>& running);
 /// --timeline-window: "N" requests (N >= 1) or "Ss" seconds (a decimal, 1 ns to
 /// kMaxWholeSeconds); throws ConfigError "timeline-window must be ..., got 'VALUE'".
 [[nodiscard]] TimelineWindow parse_timeline_window(std::string_view text);

@@ -13,6 +13,7 @@
 #include "purecache/async/sync_wait.hpp"
 #include "support/fifo_writer.hpp"
 #include "support/mixed_trace.hpp"
+#include "support/split_mix64.hpp"
 #include "support/sim_run.hpp"
 #include "support/temp_files.hpp"
 
@@ -74,6 +75,46 @@ TEST_CASE("both engines reproduce the counts recorded before the split on every 
   }
 }
 
+TEST_CASE("both engines reproduce libCacheSim's byte-mode misses and missed bytes",
+          "[sim][engines][bytes]") {
+  std::ifstream file(kSource + "/tests/data/byte_counts.json");
+  const auto recorded = nlohmann::json::parse(file);
+  const std::string trace = kSource + "/traces/" + recorded["trace"].get<std::string>();
+  std::vector<std::string> policies;
+  for (const auto& row : recorded["rows"]) {
+    policies.push_back(row["policy"]);
+    const std::string bytes = std::to_string(row["capacity_bytes"].get<std::uint64_t>());
+    for (const std::string engine : {"library", "fast"}) {
+      INFO(row["policy"] << " " << bytes << " bytes, engine " << engine);
+      const auto r = report({"--trace", trace, "--policy", row["policy"], "--capacity-bytes", bytes,
+                             "--engine", engine});
+      CHECK(r["policy"]["capacity"].is_null());
+      CHECK(r["policy"]["capacity_bytes"] == row["capacity_bytes"]);
+      CHECK(r["misses"] == row["misses"]);
+      CHECK(r["bytes_missed"] == row["bytes_missed"]);
+    }
+  }
+  // Every bounded policy libCacheSim also has is checked in byte mode.
+  for (const auto& kind : purecache::kBackendKinds) {
+    if (!kind.bounded || kind.expiring) continue;
+    INFO(kind.name);
+    CHECK(std::count(policies.begin(), policies.end(), std::string(kind.name)) > 0);
+  }
+}
+
+TEST_CASE("a byte capacity in percent is that share of the distinct objects' first sizes",
+          "[sim][bytes]") {
+  // cloudPhysicsIO.oracleGeneral: 2029769728 bytes of distinct objects at their first sizes.
+  const std::string trace = kSource + "/traces/cloudPhysicsIO.oracleGeneral.bin.zst";
+  const auto r = report({"--trace", trace, "--capacity-bytes", "10%", "--engine", "fast"});
+  CHECK(r["policy"]["capacity_bytes"] == 202976972);
+  CHECK(r["policy"]["capacity_spec"] == "10%");
+  const auto units = report({"--trace", trace, "--capacity-bytes", "64MiB", "--engine", "fast"});
+  CHECK(units["policy"]["capacity_bytes"] == 64 << 20);
+  const auto k = report({"--trace", trace, "--capacity-bytes", "5K", "--engine", "fast"});
+  CHECK(k["policy"]["capacity_bytes"] == 5000);
+}
+
 TEST_CASE("the engines agree on gets, sets and deletes with TTLs, with numeric keys and names",
           "[sim][engines]") {
   purecache::test::TempFolder dir;
@@ -102,6 +143,42 @@ TEST_CASE("the engines agree on gets, sets and deletes with TTLs, with numeric k
           CHECK(counts(strings) == counts(fast));
         }
       }
+    }
+  }
+}
+
+TEST_CASE("the engines agree in byte mode on gets, sets and deletes whose sizes change",
+          "[sim][engines][bytes]") {
+  purecache::test::TempFolder dir;
+  const std::string trace = (dir.path() / "sizes.csv").string();
+  {
+    // Every request draws its own size, so a key's size changes between requests; some objects
+    // are larger than the smaller cache.
+    std::ofstream out(trace);
+    out << "timestamp,key,size,op,ttl\n";
+    purecache::test::SplitMix64 random(21);
+    for (int i = 0; i < 20000; ++i) {
+      const std::uint64_t r = random.next();
+      const char* op = (r & 15) < 11 ? "get" : ((r & 15) < 14 ? "set" : "delete");
+      out << i / 10 << "." << i % 10 << "," << (r >> 8) % 700 << "," << 1 + (r >> 24) % 4000
+          << "," << op << "," << (r >> 40) % 30 << "\n";
+    }
+  }
+  for (const auto& kind : purecache::kBackendKinds) {
+    if (!kind.bounded) continue;
+    for (const std::string bytes : {"3000", "400000"}) {
+      INFO(kind.name << " " << bytes << " bytes");
+      const std::vector<std::string> args{"--trace",          trace, "--policy", std::string(kind.name),
+                                          "--capacity-bytes", bytes, "--ttl",    "2"};
+      auto with = [&](std::vector<std::string> extra) {
+        extra.insert(extra.begin(), args.begin(), args.end());
+        return report(extra);
+      };
+      const auto fast = with({"--engine", "fast"});
+      const auto library = with({"--engine", "library"});
+      CHECK(counts(library) == counts(fast));
+      CHECK(library["bytes_missed"] == fast["bytes_missed"]);
+      CHECK(fast["evictions"]["capacity"].get<int>() > 0);
     }
   }
 }

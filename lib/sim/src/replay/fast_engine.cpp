@@ -25,12 +25,19 @@ using ReplayValue = std::uint32_t;  // the object size: all a simulated cache ne
 constexpr std::size_t kPrefetchDistance = kFastReadAhead;
 static_assert(LoadedTrace::kReadAhead >= kFastReadAhead, "a loaded trace pads for the prefetch");
 
+/// The core of a replay: bounded by entries, or with max_weight by the requests' sizes.
+template <class Core>
+Core make_core(const CoreConfig& config) {
+  if (config.max_weight == 0) return Core(config);
+  return Core(config, [](KeyId, ReplayValue size) -> std::uint64_t { return size; });
+}
+
 template <class Core>
 class FastRunOf final : public FastRun {
  public:
   FastRunOf(const ReplayConfig& config, TraceTraits traits)
       : config_(config),
-        core_(config.core),
+        core_(make_core<Core>(config.core)),
         clock_(traits.timestamps, traits.ttls, config),
         purges_(ExpiringCore<Core> && config.core.capacity == 0, config.core.ttl),
         reset_at_(warmup_end(config)) {

@@ -249,8 +249,13 @@ void replay_with_keys(TraceReader& reader, const ReplayConfig& config, ReplayRes
   LibraryRun run;
   const std::uint32_t sample_every = std::max<std::uint32_t>(1, config.lock_sample_every);
   VirtualClock clock;
+  BackendConfig<K, ReplayValue> backend_config{.core = config.core};
+  // Bytes: each entry weighs its value, the request's size, as an application's weigher would.
+  if (config.core.max_weight != 0) {
+    backend_config.weigher = [](const K&, ReplayValue size) -> std::uint64_t { return size; };
+  }
   Cache<K, ReplayValue> cache(make_backend<K, ReplayValue, LibraryReplayBackendPolicy>(
-      config.policy, config.core, clock, SampledHoldTimer(&run.recording, sample_every)));
+      config.policy, backend_config, clock, SampledHoldTimer(&run.recording, sample_every)));
   sync_wait(replay_through(cache, reader, config, clock, run, result));
   result.memory = run.end.memory;
   result.final_size = run.end.size;

@@ -80,7 +80,10 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
 
   ordered_json policy{{"name", to_string(context.policy)}};
   policy["capacity"] = context.capacity ? ordered_json(*context.capacity) : ordered_json(nullptr);
+  policy["capacity_bytes"] =
+      context.capacity_bytes ? ordered_json(*context.capacity_bytes) : ordered_json(nullptr);
   policy["capacity_spec"] = text(context.capacity_spec);
+  policy["parameters"] = context.policy_parameters;
   policy["ttl_seconds"] =
       context.ttl_seconds ? ordered_json(*context.ttl_seconds) : ordered_json(nullptr);
   report["policy"] = policy;
@@ -103,6 +106,8 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
   report["byte_hit_ratio"] = context.sizes_known
                                  ? ordered_json(ratio(result.hit_bytes, result.get_bytes))
                                  : ordered_json(nullptr);
+  report["bytes_missed"] = context.sizes_known ? ordered_json(result.get_bytes - result.hit_bytes)
+                                               : ordered_json(nullptr);
   report["evictions"] = {{"capacity", result.evictions.capacity},
                          {"expired", result.evictions.expired}};
 

@@ -17,6 +17,7 @@ TraceFacts TraceFacts::of(const TraceReader& reader) {
                     .has_ops = reader.has_ops(),
                     .requests = reader.requests_read(),
                     .distinct_keys = reader.distinct_keys(),
+                    .distinct_bytes = reader.distinct_bytes(),
                     .bytes = reader.total_bytes(),
                     .skipped = reader.skipped(),
                     .ignored = reader.ignored(),

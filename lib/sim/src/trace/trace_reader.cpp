@@ -99,8 +99,18 @@ std::size_t TraceReader::read(std::span<Request> out) {
   assert(!out.empty());
   const std::size_t n = parser_->read(out);
   parser_->count_requests(n);
+  // Ids are handed out in order of first request, so the first request of a key is the one whose
+  // id is the next unseen.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out[i].key == first_unseen_) {
+      distinct_bytes_ += out[i].size;
+      ++first_unseen_;
+    }
+  }
   return n;
 }
+
+std::uint64_t TraceReader::distinct_bytes() const noexcept { return distinct_bytes_; }
 
 const std::string& TraceReader::path() const noexcept { return parser_->path(); }
 TraceFormat TraceReader::format() const noexcept { return parser_->format(); }

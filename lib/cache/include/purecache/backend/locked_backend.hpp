@@ -14,6 +14,7 @@
 #include "purecache/backend/locked_operation.hpp"
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/eviction_core.hpp"
+#include "purecache/core/weigher.hpp"
 
 namespace purecache {
 
@@ -42,6 +43,10 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   /// Throws ConfigError if `config` is invalid for Core.
   explicit LockedBackend(const CoreConfig& config, Clock clock = {}, HoldTimer timer = {})
       : core_(config), clock_(std::move(clock)), timer_(std::move(timer)) {}
+  /// Bounded by weight: config.max_weight with `weigher` (see WeightBudget).
+  LockedBackend(const CoreConfig& config, Weigher<K, V> weigher, Clock clock = {},
+                HoldTimer timer = {})
+      : core_(config, std::move(weigher)), clock_(std::move(clock)), timer_(std::move(timer)) {}
 
   // The IBackend protocol. Each Task locks and runs the same code as the *_op awaitable of the
   // same name in its own frame (awaiting the awaitable would put its state there too). The lock
@@ -80,7 +85,8 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
     if (!mutex_.try_lock()) [[unlikely]]
       co_await mutex_.lock();
     co_return held([&] {
-      return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory()};
+      return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory(),
+                          core_.weight()};
     });
   }
 

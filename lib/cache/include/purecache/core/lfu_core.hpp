@@ -42,7 +42,9 @@ class LFUCore {
   explicit LFUCore(const CoreConfig& config, Weigher<K, V> weigher = {})
       : budget_(config, std::move(weigher)),
         table_(budget_.max_entries()),
-        buckets_(detail::CountingAllocator<Bucket>(table_.counter())) {}
+        buckets_(detail::CountingAllocator<Bucket>(table_.counter())) {
+    detail::check_no_parameters("lfu", config);
+  }
 
   /// The value if present, after counting the access; nullptr if absent.
   const V* get(const K& key, Timestamp /*now*/) {

@@ -32,7 +32,9 @@ class TTLCore {
   /// Throws ConfigError if config.ttl <= 0. Unbounded: capacity, max_weight and the weigher
   /// bound nothing and are ignored.
   explicit TTLCore(const CoreConfig& config, Weigher<K, V> /*weigher*/ = {})
-      : default_ttl_(detail::checked_ttl(config)), table_(0) {}
+      : default_ttl_(detail::checked_ttl(config)), table_(0) {
+    detail::check_no_parameters("ttl", config);
+  }
 
   /// The value if present and live at `now`; nullptr otherwise (an expired entry is dropped).
   const V* get(const K& key, Timestamp now) {

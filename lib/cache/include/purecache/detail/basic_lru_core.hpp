@@ -45,7 +45,9 @@ class BasicLRUCore {
   explicit BasicLRUCore(const CoreConfig& config, Weigher<K, V> weigher = {})
       : budget_(config, std::move(weigher)),
         default_ttl_(kExpiring ? checked_ttl(config) : Duration{}),
-        table_(budget_.max_entries()) {}
+        table_(budget_.max_entries()) {
+    check_no_parameters(kExpiring ? "lru-ttl" : "lru", config);
+  }
 
   /// The value of a live entry, now the most recent; nullptr if absent (or expired, which drops
   /// it).

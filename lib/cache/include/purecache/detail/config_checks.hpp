@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "purecache/core/core_config.hpp"
 #include "purecache/error.hpp"
@@ -21,6 +22,14 @@ inline Duration checked_ttl(const CoreConfig& config) {
     throw_config_error("ttl", std::to_string(config.ttl.count()) + " ns", "must be > 0 ns");
   }
   return config.ttl;
+}
+
+/// Policies without knobs refuse any: a misspelt knob must not pass silently.
+inline void check_no_parameters(std::string_view policy, const CoreConfig& config) {
+  if (!config.parameters.empty()) {
+    throw_config_error(std::string(policy) + " parameters", detail::quoted(config.parameters),
+                       "must be empty: the policy has no knobs");
+  }
 }
 
 }  // namespace purecache::detail

@@ -27,8 +27,10 @@ struct ReportContext {
   std::uint64_t trace_bytes = 0;  // file size (compressed size for .zst)
   bool sizes_known = false;       // the trace carries object sizes
   BackendKind policy = BackendKind::lru;
-  std::optional<std::uint64_t> capacity{};  // entries; empty for unbounded policies
-  std::string capacity_spec{};              // as given: "1000" or "10%"
+  std::optional<std::uint64_t> capacity{};  // entries; empty for unbounded policies or bytes
+  std::optional<std::uint64_t> capacity_bytes{};  // bytes, when bounded by bytes
+  std::string capacity_spec{};              // as given: "1000", "10%", "64MiB"
+  std::string policy_parameters{};          // the knobs in effect, "name=value,..."; "" none
   std::optional<double> ttl_seconds{};      // default TTL; empty for non-expiring policies
   bool demand_fill = true;
   std::uint64_t warmup = 0;

@@ -28,6 +28,7 @@ struct TraceFacts {
   bool has_ops = false;
   std::uint64_t requests = 0;       // requests read
   std::uint64_t distinct_keys = 0;  // ids are below this
+  std::uint64_t distinct_bytes = 0;  // each distinct key's first size, summed
   std::uint64_t bytes = 0;          // input size (compressed size for .zst)
   std::uint64_t skipped = 0;        // malformed records skipped (--on-error skip)
   std::uint64_t ignored = 0;        // records the format drops (oracleGeneral size 0)

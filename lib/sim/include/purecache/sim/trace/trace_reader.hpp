@@ -75,6 +75,9 @@ class TraceReader {
 
   /// Distinct keys interned so far (ids handed out are < this).
   [[nodiscard]] std::size_t distinct_keys() const noexcept;
+  /// The sum over the distinct keys so far of each one's size at its first request: the bytes
+  /// a byte capacity of 100% holds (libCacheSim's working-set size). 0 without sizes.
+  [[nodiscard]] std::uint64_t distinct_bytes() const noexcept;
   /// The value of the key interned as `id` (id < distinct_keys()) if the key is a number: every
   /// oracleGeneral object id; a text, csv or twitter key spelled as a canonical decimal below
   /// 10^19 (digits only, no leading zero but in "0"). Else nullopt. O(1), or O(key length).
@@ -102,6 +105,8 @@ class TraceReader {
 
  private:
   std::unique_ptr<detail::TraceParser> parser_;  // never null except after a move
+  std::uint64_t distinct_bytes_ = 0;  // first sizes of keys with ids below first_unseen_
+  KeyId first_unseen_ = 0;            // ids are handed out in order of first request
 };
 
 }  // namespace purecache::sim

@@ -44,8 +44,9 @@ class FrequencySketch {
   /// once the sample is full.
   void increment(std::uint64_t h) noexcept {
     bool raised = false;
+    const std::uint64_t mixed = sketch_mix(h);
     for (std::uint32_t row = 0; row < kDepth; ++row) {
-      const std::uint64_t i = index(h, row);
+      const std::uint64_t i = index(mixed, row);
       std::uint64_t& word = words_[i >> 4];
       const unsigned shift = static_cast<unsigned>(i & 15) * 4;
       if (((word >> shift) & 15) != kMaxCount) {
@@ -59,8 +60,9 @@ class FrequencySketch {
   /// The estimated count of the key hashed to `h`, 0..15.
   [[nodiscard]] std::uint32_t estimate(std::uint64_t h) const noexcept {
     std::uint32_t least = kMaxCount;
+    const std::uint64_t mixed = sketch_mix(h);
     for (std::uint32_t row = 0; row < kDepth; ++row) {
-      const std::uint64_t i = index(h, row);
+      const std::uint64_t i = index(mixed, row);
       const auto count =
           static_cast<std::uint32_t>((words_[i >> 4] >> (static_cast<unsigned>(i & 15) * 4)) & 15);
       if (count < least) least = count;
@@ -78,10 +80,9 @@ class FrequencySketch {
   }
 
  private:
-  /// Row `row`'s counter for hash `h`, by double hashing of one mixed value: `a + row x b` with
-  /// b odd, so the 4 places of a key differ.
-  [[nodiscard]] std::uint64_t index(std::uint64_t h, std::uint32_t row) const noexcept {
-    const std::uint64_t mixed = sketch_mix(h);
+  /// Row `row`'s counter for a key whose mixed hash is `mixed`, by double hashing: `a + row x b`
+  /// with b odd, so the 4 places of a key differ.
+  [[nodiscard]] std::uint64_t index(std::uint64_t mixed, std::uint32_t row) const noexcept {
     return (mixed + row * ((mixed >> 32) | 1)) & mask_;
   }
 

@@ -23,6 +23,7 @@
 #include "purecache/core/s3fifo_core.hpp"
 #include "purecache/core/sieve_core.hpp"
 #include "purecache/core/ttl_core.hpp"
+#include "purecache/core/wtinylfu_core.hpp"
 #include "support/core_printers.hpp"
 #include "support/test_values.hpp"
 
@@ -58,7 +59,8 @@ using AllCores = std::tuple<
     purecache::S3FIFOCore<std::uint64_t, std::string>, purecache::ARCCore<std::uint64_t, std::string>,
     purecache::FIFOCore<std::uint64_t, std::string>,
     purecache::ClockCore<std::uint64_t, std::string>,
-    purecache::SieveCore<std::uint64_t, std::string>>;
+    purecache::SieveCore<std::uint64_t, std::string>,
+    purecache::WTinyLFUCore<std::uint64_t, std::string>>;
 
 template <class Core>
 using Key = typename Core::key_type;

@@ -18,10 +18,11 @@
 #include "purecache/core/s3fifo_core.hpp"
 #include "purecache/core/sieve_core.hpp"
 #include "purecache/core/ttl_core.hpp"
+#include "purecache/core/wtinylfu_core.hpp"
 
 namespace purecache {
 
-enum class BackendKind { lru, lfu, ttl, lru_ttl, fifo, clock, sieve, s3fifo, arc, belady };
+enum class BackendKind { lru, lfu, ttl, lru_ttl, fifo, clock, sieve, s3fifo, arc, wtinylfu, belady };
 
 struct BackendKindInfo {
   BackendKind kind;
@@ -53,6 +54,9 @@ inline constexpr std::array kBackendKinds{
                     "S3-FIFO: small, main and ghost FIFOs (SOSP'23), bounded", true, false},
     BackendKindInfo{BackendKind::arc, "arc", "adaptive replacement cache (FAST'03), bounded", true,
                     false},
+    BackendKindInfo{BackendKind::wtinylfu, "wtinylfu",
+                    "W-TinyLFU: LRU window, segmented LRU main, frequency-sketch admission, bounded",
+                    true, false},
     BackendKindInfo{BackendKind::belady, "belady",
                     "offline optimal: evicts the key needed farthest ahead (fast engine only)",
                     true, false, true},
@@ -95,6 +99,8 @@ decltype(auto) with_core_type(BackendKind kind, F&& f) {
       return std::forward<F>(f)(std::type_identity<ARCCore<K, V, HashFn>>{});
     case BackendKind::belady:
       return std::forward<F>(f)(std::type_identity<BeladyCore<K, V, HashFn>>{});
+    case BackendKind::wtinylfu:
+      return std::forward<F>(f)(std::type_identity<WTinyLFUCore<K, V, HashFn>>{});
   }
   std::abort();  // unreachable: every enumerator is handled above
 }

@@ -11,6 +11,7 @@
 #include "purecache/core/s3fifo_core.hpp"
 #include "purecache/core/sieve_core.hpp"
 #include "purecache/core/ttl_core.hpp"
+#include "purecache/core/wtinylfu_core.hpp"
 
 namespace purecache {
 
@@ -32,5 +33,7 @@ template <class K, class V>
 using ClockBackend = LockedBackend<ClockCore<K, V>>;
 template <class K, class V>
 using SieveBackend = LockedBackend<SieveCore<K, V>>;
+template <class K, class V>
+using WTinyLFUBackend = LockedBackend<WTinyLFUCore<K, V>>;
 
 }  // namespace purecache

@@ -136,8 +136,9 @@ TEST_CASE("every run of a byte-capacity sweep counts exactly as a single byte re
   CHECK(text.err.find("--capacity-bytes weighs objects by their sizes") != std::string::npos);
 }
 
-// Tagged [concurrency]: CI runs it under ThreadSanitizer (worker threads, the streamed pass's
-// barrier).
+// Tagged [concurrency], for ThreadSanitizer runs of the simulator (worker threads, the streamed
+// pass's barrier): `cmake --preset tsan -DPURECACHE_BUILD_SIM=ON`. CI's TSan step builds the
+// cache library alone, to stay within its time limit.
 TEST_CASE("a streamed sweep, one job or several, counts as one held in memory",
           "[sim][sweep][concurrency]") {
   purecache::test::TempFolder dir;

@@ -70,6 +70,8 @@ cleanup() {
   git -C "$repo" worktree prune
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Builds purecache_bench of a commit in its own worktree, or of the working tree; sets $binary.
 # Not in a command substitution: the worktree list must reach the cleanup trap.
@@ -149,6 +151,15 @@ for side in base new; do
   merge "$out/$side.json" "${files[@]}"
 done
 
+# compare.py pairs benchmarks by name and silently drops the rest: say what it dropped.
+"$python" - "$out/base.json" "$out/new.json" <<'PY' >&2
+import json, sys
+names = [{b["run_name"] for b in json.load(open(p))["benchmarks"]} for p in sys.argv[1:]]
+for side, only in (("base", names[0] - names[1]), ("new", names[1] - names[0])):
+    if only:
+        print(f"bench-compare.sh: {len(only)} benchmarks only in {side}, not compared:",
+              ", ".join(sorted(only)[:5]) + (", ..." if len(only) > 5 else ""))
+PY
 echo "base: ${refs[0]} ($base_commit), new: $new_name${new_commit:+ ($new_commit)}," \
   "$(( per_round * rounds )) repetitions each, filter '$filter'" | tee "$out/report.txt"
 "$python" "$compare_py" -a --no-color benchmarks "$out/base.json" "$out/new.json" | tee -a "$out/report.txt"

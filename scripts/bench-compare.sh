@@ -13,7 +13,8 @@
 # of N/K repetitions each (defaults: N = 10, K = 2), so that drift on a shared machine hits both
 # sides alike; the rounds are merged before comparing. The filter (default: every benchmark) is
 # Google Benchmark's --benchmark_filter. JSON results and the report stay in build/bench-compare/.
-# Exit status: 0 when compared (a slowdown is for you to judge), 2 for bad arguments or refs.
+# Exit status: 0 when compared (a slowdown is for you to judge), 1 when a build fails, 2 for bad
+# arguments or refs.
 set -euo pipefail
 script=bench-compare.sh
 usage() {

@@ -1,9 +1,10 @@
 // What a request costs on each path an application can take to a policy: the bare core, the
 // IBackend Task (virtual call, AsyncMutex) and the Cache facade over make_backend (plus counters).
 // Names are <path>/<policy>/<workload>, so `compare.py filters` can set the paths side by side:
-// the cache row minus the core row is what the facade adds per request. u64 keys, u32 values, capacity 100,000, one thread. Every workload
-// runs the same loop, get and set on a miss; the async paths await it in one coroutine. The core
-// loop reads the steady clock for expiring policies, as the backend does.
+// the cache row minus the core row is what the facade adds per request. u64 keys, u32 values,
+// capacity 100,000, one thread. Every workload runs the same loop, get and set on a miss; the
+// async paths await it in one coroutine. The core loop reads the steady clock for expiring
+// policies, as the backend does.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // What an exact miss-ratio curve costs per request: the stack distance profiler's work for one
 // get as profile_mrc does it (prefetch 16 requests ahead, access, count the distance), without
-// the trace reader. Zipf keys (alpha 0.99), 4M requests cycled; the profiler
-// lives across iterations, so the figure includes its amortised renumbering.
+// the trace reader. Zipf keys (alpha 0.99), 4M requests cycled; the profiler lives across
+// iterations, so the figure includes its amortised renumbering.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -17,11 +17,13 @@ namespace {
 using purecache::sim::KeyId;
 
 constexpr std::size_t kRequests = std::size_t{1} << 22;  // a power of two: positions wrap by mask
-constexpr std::size_t kPrefetchDistance = 16;          // as the profilers' callers use
+constexpr std::size_t kPrefetchDistance = 16;            // as the profilers' callers use
 
 std::vector<KeyId> zipf_ids(std::uint64_t keys) {
-  purecache::sim::TraceGenerator generator(
-      {.kind = purecache::sim::GeneratorKind::zipf, .keys = keys, .requests = kRequests, .seed = 1});
+  purecache::sim::TraceGenerator generator({.kind = purecache::sim::GeneratorKind::zipf,
+                                            .keys = keys,
+                                            .requests = kRequests,
+                                            .seed = 1});
   std::vector<KeyId> ids(kRequests);
   for (KeyId& id : ids)
     id = static_cast<KeyId>(generator.next_key());

@@ -3,7 +3,7 @@
 set -euo pipefail
 exec >&2  # apt output is progress, not a result: keep stdout for the callers
 packages=(g++ cmake make catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
-          libzstd-dev zstd clang python3-matplotlib parallel slurm-wlm munge)
+          libzstd-dev zstd clang python3-matplotlib python3-scipy parallel slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

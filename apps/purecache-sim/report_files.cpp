@@ -1,6 +1,8 @@
 #include "report_files.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -159,7 +161,7 @@ std::uint64_t line_at_byte(std::string_view text, std::size_t byte) {
 
 void read_file(const std::string& file, std::vector<ReportRun>& runs) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw TraceError(file, "cannot open");
+  if (!in) throw TraceError(file, std::string("cannot open: ") + std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw TraceError(file, "cannot read");

@@ -37,11 +37,15 @@ constexpr const char* kFooter = R"(Examples:
   purecache-sim sweep --trace traces/zipf.txt --policies lru,lfu --capacities 1%,5%,10% --shard 1/2 -o a.jsonl
   purecache-sim merge a.jsonl b.jsonl -o sweep.jsonl
   purecache-sim plan --trace traces/zipf.txt --target-hit-ratio 0.8 --value-bytes 100
+  purecache-sim --policy lru --trace traces/zipf.txt --repeat 5 -o new.json
+  purecache-sim compare baseline.json new.json --max-throughput-drop 10% --format markdown
 
 Exit codes:
   0    success
   1    internal error, or out of a resource (cannot write the output, out of memory)
   2    bad usage, configuration or trace; the message names the file and line
+  compare: 0 within thresholds, 1 a regression, 2 runs that do not match up or inputs
+       that are not purecache-sim reports (docs/compare.md)
   130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false
        (gen, mrc and plan write nothing; sweep writes the runs it finished))";
 
@@ -131,6 +135,16 @@ void add_replay_semantics_options(CLI::App& app, SimConfig& config) {
       ->type_name("POLICY:K=V,...");
 }
 
+/// Replay and sweep: speed figures worth comparing need several runs (docs/compare.md).
+void add_repeat_option(CLI::App& app, SimConfig& config) {
+  app.add_option("--repeat", config.repeat,
+                 "Run each replay K times: counts must agree, and throughput and lock-hold "
+                 "figures are the medians (docs/compare.md)")
+      ->transform(whole_number<std::uint32_t>("repeat", 1))
+      ->type_name("K")
+      ->capture_default_str();
+}
+
 void add_replay_options(CLI::App& app, SimConfig& config) {
   app.add_option("--policy,-p", config.policy, policy_help())->capture_default_str();
   add_trace_options(app, config);
@@ -152,6 +166,7 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
       ->type_name("N|P%")
       ->excludes(entries);
   add_replay_semantics_options(app, config);
+  add_repeat_option(app, config);
   app.add_option("--output,-o", config.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
   app.add_flag("--jsonl", config.jsonl, "Report on one line; with --output, append to FILE");
@@ -199,6 +214,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
                     "Miniature simulation: keep this share of the keys and scale capacities by it")
       ->type_name("R");
   add_replay_semantics_options(*sweep, config.replay);
+  add_repeat_option(*sweep, config.replay);
   sweep->add_option("--output,-o", config.replay.output, "Write the runs to FILE instead of stdout")
       ->type_name("FILE");
   return sweep;
@@ -241,6 +257,45 @@ CLI::App* add_merge_command(CLI::App& app, MergeConfig& config) {
   merge->add_option("--output,-o", config.output, "Write to FILE instead of stdout")
       ->type_name("FILE");
   return merge;
+}
+
+void add_compare_command(CLI::App& app, CompareConfig& config) {
+  CLI::App* compare = app.add_subcommand(
+      "compare",
+      "Compare two sets of reports run by run; exit 1 on a regression beyond a threshold, 2 when "
+      "the runs do not match up (docs/compare.md)");
+  compare->add_option("base", config.base, "BASE: a report, a JSONL of reports, or a directory")
+      ->required();
+  compare->add_option("new", config.next, "NEW: the same, matched to BASE run by run")->required();
+  compare->add_option("--max-hit-ratio-drop", config.max_hit_ratio_drop,
+                      "Fail when hit_ratio drops by more than this, in ratio units (0 = any "
+                      "drop), or off")
+      ->type_name("R|off")
+      ->capture_default_str();
+  compare->add_option("--max-bytes-per-entry-increase", config.max_bytes_per_entry_increase,
+                      "Fail when memory.bytes_per_entry grows by more than P% or N bytes, or off")
+      ->type_name("P%|N|off")
+      ->capture_default_str();
+  compare->add_option("--max-throughput-drop", config.max_throughput_drop,
+                      "Fail when requests per second drop by more than P% or N; noisy without "
+                      "--repeat")
+      ->type_name("P%|N|off")
+      ->capture_default_str();
+  compare->add_option("--max-p99-lock-hold-increase", config.max_p99_lock_hold_increase,
+                      "Fail when the p99 lock hold grows by more than P% or N ns (library "
+                      "engine); noisy without --repeat")
+      ->type_name("P%|N|off")
+      ->capture_default_str();
+  compare->add_option("--format", config.format,
+                      "table: on stderr only; json or markdown: also to stdout (or --output) for "
+                      "a CI job")
+      ->capture_default_str();
+  compare->add_option("--output,-o", config.output,
+                      "Write the --format output to FILE instead of stdout")
+      ->type_name("FILE");
+  compare->footer(
+      "Exit codes: 0 within every threshold; 1 a regression; 2 runs missing on one side, inputs "
+      "that are not complete purecache-sim reports, or bad usage.");
 }
 
 void add_gen_command(CLI::App& app, GenConfig& config) {
@@ -351,12 +406,14 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   MergeConfig merge_config;
   PlanConfig plan_config;
   MrcCommandConfig mrc_config;
+  CompareConfig compare_config;
   add_replay_options(app, sim_config);
   add_gen_command(app, gen_config);
   add_sweep_command(app, sweep_config);
   add_merge_command(app, merge_config);
   add_mrc_command(app, mrc_config);
   add_plan_command(app, plan_config);
+  add_compare_command(app, compare_config);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -382,6 +439,8 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
       run_merge(merge_config, streams);
     } else if (app.got_subcommand("mrc")) {
       run_mrc(mrc_config, streams);
+    } else if (app.got_subcommand("compare")) {
+      return run_compare(compare_config, streams);
     } else {
       if (sim_config.trace.empty())
         return report_error(streams, "--trace is required (see --help)");

@@ -14,6 +14,7 @@ namespace purecache::sim {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternalError = 1;  // a bug, or out of a resource (output, memory)
 inline constexpr int kExitBadInput = 2;       // bad usage, configuration or trace
+inline constexpr int kExitRegression = 1;     // compare: a run got worse beyond a threshold
 inline constexpr int kExitSignalBase = 128;   // + N when stopped by signal N: 130, 143
 
 /// A replay as the command line asked for it, before validation against the trace.
@@ -38,6 +39,7 @@ struct SimConfig {
   std::string on_error = "fail";  // fail | skip
   std::optional<std::uint32_t> lock_sample;  // time one lock hold in this many; unset: by size
   std::optional<std::string> timeline_window;  // "N" requests or "Ns" seconds; unset: no timeline
+  std::uint32_t repeat = 1;  // runs of each replay: counts checked equal, speed the median
 };
 
 /// `purecache-sim sweep ...`: every policy x capacity; `replay` holds the shared trace and
@@ -69,6 +71,18 @@ struct PlanConfig {
 struct MergeConfig {
   std::vector<std::string> inputs;
   std::string output;  // empty: stdout
+};
+
+/// `purecache-sim compare BASE NEW ...`: two sets of reports, run by run (docs/compare.md).
+struct CompareConfig {
+  std::string base;  // a report, a JSONL of reports, or a directory of them
+  std::string next;  // the same, to compare with base
+  std::string max_hit_ratio_drop = "0.001";        // absolute, in ratio units; "off"
+  std::string max_bytes_per_entry_increase = "5%";  // P% or bytes; "off"
+  std::string max_throughput_drop = "off";          // P% or requests per second
+  std::string max_p99_lock_hold_increase = "off";   // P% or nanoseconds
+  std::string format = "table";                     // table | json | markdown
+  std::string output;                               // empty: stdout (json, markdown)
 };
 
 /// `purecache-sim gen ...`.

@@ -29,4 +29,11 @@ void run_merge(const MergeConfig& config, const CliStreams& streams);
 /// Throws OutputError when the curve cannot be written, purecache::Error for bad input.
 void run_mrc(const MrcCommandConfig& config, const CliStreams& streams);
 
+/// Compares two sets of reports run by run against the thresholds (docs/compare.md): the table
+/// on streams.err, json or markdown on streams.out or the output file. Returns kExitOk, or
+/// kExitRegression when a gated metric got worse beyond its threshold, or kExitBadInput when a
+/// run of one side has no match in the other. Throws ConfigError or TraceError for inputs that
+/// are not complete purecache-sim reports, OutputError as above.
+[[nodiscard]] int run_compare(const CompareConfig& config, const CliStreams& streams);
+
 }  // namespace purecache::sim

@@ -14,6 +14,7 @@
 #include "lock_sampling.hpp"
 #include "option_limits.hpp"
 #include "progress_bar.hpp"
+#include "repeated_runs.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/backend/parameters_in_effect.hpp"
 #include "purecache/error.hpp"
@@ -113,6 +114,9 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   if (config.lock_sample == 0u) bad_value("lock-sample", "0", "must be >= 1");
   const TimelineWindow timeline =
       config.timeline_window ? parse_timeline_window(*config.timeline_window) : TimelineWindow{};
+  if (config.repeat > 1 && timeline.enabled()) {
+    throw ConfigError("--timeline-window describes one run; give it without --repeat");
+  }
 
   ReplayConfig replay_config{.policy = policy,
                              .engine = engine,
@@ -169,7 +173,13 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   const bool can_restart = source.regular_file() && config.key_type == "auto";
   const std::unique_ptr<const TraceSource> restart_source =
       can_restart ? std::make_unique<const TraceSource>(source) : nullptr;
-  std::optional<TraceReader> reader_storage(std::in_place, std::move(source), options);
+  // Each repeat reads the trace again: a pipe's bytes stay in memory for them.
+  const std::unique_ptr<const TraceSource> repeat_source =
+      config.repeat > 1 ? std::make_unique<const TraceSource>(source) : nullptr;
+  // The report's trace.hash, from the batches the replay reads anyway.
+  TraceOptions hashed = options;
+  hashed.hash_content = true;
+  std::optional<TraceReader> reader_storage(std::in_place, std::move(source), hashed);
   replay_config.lock_sample_every = config.lock_sample.value_or(
       default_lock_sample(reader_storage->total_bytes(), reader_storage->format()));
   replay_config.stop_signal = streams.stop_signal;
@@ -198,10 +208,25 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
   } catch (const NonNumericKeyError&) {
     if (!restart_source) throw;
     replay_config.key_type = ReplayKeyType::string;
-    reader_storage.emplace(*restart_source, options);
+    reader_storage.emplace(*restart_source, hashed);
     result = replay_with_progress(*reader_storage);
   }
   TraceReader& reader = *reader_storage;
+  std::vector<double> run_wall_seconds;
+  if (repeat_source && result.complete) {
+    std::vector<ReplayResult> runs{std::move(result)};
+    while (runs.size() < config.repeat && runs.back().complete) {
+      TraceReader again(*repeat_source, options);
+      runs.push_back(replay_with_progress(again));
+    }
+    if (runs.back().complete) {
+      RepeatedRuns folded = fold_repeated_runs(std::move(runs));
+      result = std::move(folded.result);
+      run_wall_seconds = std::move(folded.wall_seconds);
+    } else {
+      result = std::move(runs.back());  // stopped: what the cut-short run counted, as without
+    }
+  }
 
   // A replay stopped before its first request has nothing to report; one stopped later reports
   // what it did, however little.
@@ -218,6 +243,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       .trace_requests = reader.requests_read(),
       .distinct_keys = reader.distinct_keys(),
       .trace_bytes = reader.total_bytes(),
+      .trace_hash = reader.content_hash(),
       .sizes_known = reader.has_sizes(),
       .policy = policy,
       .capacity = by_bytes ? std::nullopt : capacity,
@@ -232,6 +258,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
       .error_locations = reader.error_locations(),
       .ignored_records = reader.ignored(),
       .peak_rss_bytes = peak_rss_bytes(),
+      .run_wall_seconds = std::move(run_wall_seconds),
   };
   write_report(make_report(context, result), config.output, config.jsonl, streams);
 }

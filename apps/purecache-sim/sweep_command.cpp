@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "output_writer.hpp"
 #include "progress_bar.hpp"
+#include "repeated_runs.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/output/atomic_file.hpp"
@@ -208,16 +209,35 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams) {
     plan.base.lock_sample_every = default_lock_sample(input.facts.bytes, input.facts.format);
   }
 
+  // --repeat K: the shard's run list K times over; the runs of one replay are folded below.
+  const std::vector<std::size_t> shard_runs = plan.shard_runs();
   std::vector<ReplayConfig> configs;
-  for (const std::size_t run : plan.shard_runs()) configs.push_back(plan.config_of(run));
+  for (std::uint32_t pass = 0; pass < config.replay.repeat; ++pass) {
+    for (const std::size_t run : shard_runs) configs.push_back(plan.config_of(run));
+  }
   std::optional<ProgressBar> progress;
   if (!config.replay.no_progress && streams.err_is_terminal) progress.emplace(streams.err);
   std::vector<SweepRunOutcome> done;
+  std::map<std::size_t, std::vector<ReplayResult>> repeats;  // by run, while some are running
+  std::size_t finished_slots = 0;
   std::uint64_t requests_done = 0;
   const auto on_done = [&](std::size_t slot, ReplayResult&& result) {
     requests_done += result.requests;
-    done.push_back({plan.shard_runs()[slot], std::move(result)});
-    if (progress) progress->update(done.size(), configs.size(), requests_done);
+    ++finished_slots;
+    const std::size_t run = shard_runs[slot % shard_runs.size()];
+    std::vector<ReplayResult>& runs = repeats[run];
+    runs.push_back(std::move(result));
+    if (runs.size() == config.replay.repeat) {
+      if (runs.size() == 1) {
+        done.push_back({run, std::move(runs.front())});
+      } else if (std::all_of(runs.begin(), runs.end(),
+                             [](const ReplayResult& r) { return r.complete; })) {
+        RepeatedRuns folded = fold_repeated_runs(std::move(runs));
+        done.push_back({run, std::move(folded.result), std::move(folded.wall_seconds)});
+      }
+      repeats.erase(run);
+    }
+    if (progress) progress->update(finished_slots, configs.size(), requests_done);
   };
   SweepInfo info{.in_memory = input.loaded.has_value(), .jobs = jobs};
   if (engine == ReplayEngine::library) {

@@ -113,6 +113,7 @@ nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& fac
       .trace_requests = facts.requests,
       .distinct_keys = facts.distinct_keys,
       .trace_bytes = facts.bytes,
+      .trace_hash = facts.hash,
       .sizes_known = facts.has_sizes,
       .policy = run.policy,
       .capacity = plan.shape.by_bytes ? std::nullopt : std::optional<std::uint64_t>(run.capacity),
@@ -128,9 +129,9 @@ nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& fac
       .error_locations = facts.error_locations,
       .ignored_records = facts.ignored,
       .peak_rss_bytes = peak_rss_bytes(),
+      .run_wall_seconds = outcome.run_wall_seconds,
   };
   nlohmann::ordered_json report = make_report(context, outcome.result);
-  report["trace"]["hash"] = facts.hash;
   report["sweep"] = {
       {"id", plan.id(facts.hash)},
       {"index", outcome.run},

@@ -42,6 +42,7 @@ struct RunShape {
 struct SweepRunOutcome {
   std::size_t run = 0;
   ReplayResult result;
+  std::vector<double> run_wall_seconds{};  // --repeat K: each run's; empty: one run
 };
 
 /// How the sweep ran: the same runs give the same counts either way.

@@ -77,6 +77,7 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
       {"path", text(context.trace_path)},       {"format", to_string(context.trace_format)},
       {"compressed", context.trace_compressed}, {"requests", context.trace_requests},
       {"distinct_keys", context.distinct_keys}, {"bytes", context.trace_bytes}};
+  if (!context.trace_hash.empty()) report["trace"]["hash"] = context.trace_hash;
 
   ordered_json policy{{"name", to_string(context.policy)}};
   policy["capacity"] = context.capacity ? ordered_json(*context.capacity) : ordered_json(nullptr);
@@ -130,11 +131,16 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
   report["lock_hold_ns"] = result.lock_hold
                                ? latency_summary(*result.lock_hold, result.lock_hold_sampled_every)
                                : ordered_json(nullptr);
-  report["throughput"] = {
-      {"wall_seconds", result.wall_seconds},
-      {"requests_per_second",
-       result.wall_seconds > 0 ? static_cast<double>(context.trace_requests) / result.wall_seconds
-                               : 0.0}};
+  const auto per_second = [&](double seconds) {
+    return seconds > 0 ? static_cast<double>(context.trace_requests) / seconds : 0.0;
+  };
+  auto runs = ordered_json::array();
+  for (const double seconds : context.run_wall_seconds) runs.push_back(per_second(seconds));
+  if (runs.empty()) runs.push_back(per_second(result.wall_seconds));
+  report["throughput"] = {{"wall_seconds", result.wall_seconds},
+                          {"requests_per_second", per_second(result.wall_seconds)},
+                          {"repeat", runs.size()},
+                          {"runs_requests_per_second", runs}};
   // Absent, not null, without --timeline-window: reports without one stay as they were.
   if (result.timeline) report["timeline"] = timeline_json(*result.timeline);
   report["errors"] = {{"skipped", context.skipped_records},

@@ -85,7 +85,7 @@ TraceReader::TraceReader(std::string path, const TraceOptions& options)
     : TraceReader(TraceSource(std::move(path)), options) {}
 
 TraceReader::TraceReader(TraceSource source, const TraceOptions& options)
-    : parser_(make_parser(std::move(source.state_), options)) {}
+    : parser_(make_parser(std::move(source.state_), options)), hashing_(options.hash_content) {}
 
 TraceReader TraceReader::open(std::string path, const TraceOptions& options) {
   return TraceReader(std::move(path), options);
@@ -107,6 +107,8 @@ std::size_t TraceReader::read(std::span<Request> out) {
       ++first_unseen_;
     }
   }
+  // A pass over the batch while it is still in cache; only readers asked for it pay.
+  if (hashing_) hash_.update(out.first(n));
   return n;
 }
 
@@ -136,6 +138,8 @@ std::uint64_t TraceReader::total_bytes() const noexcept {
 }
 std::uint64_t TraceReader::skipped() const noexcept { return parser_->skipped(); }
 std::uint64_t TraceReader::ignored() const noexcept { return parser_->ignored(); }
+std::string TraceReader::content_hash() const { return hashing_ ? hash_.hex() : std::string(); }
+
 const std::vector<std::string>& TraceReader::error_locations() const noexcept {
   return parser_->error_locations();
 }

@@ -25,6 +25,7 @@ struct ReportContext {
   std::uint64_t trace_requests = 0;  // every request read, warm-up included
   std::uint64_t distinct_keys = 0;
   std::uint64_t trace_bytes = 0;  // file size (compressed size for .zst)
+  std::string trace_hash{};       // TraceHash of the requests read, 16 hex digits; "" none
   bool sizes_known = false;       // the trace carries object sizes
   BackendKind policy = BackendKind::lru;
   std::optional<std::uint64_t> capacity{};  // entries; empty for unbounded policies or bytes
@@ -39,6 +40,8 @@ struct ReportContext {
   std::vector<std::string> error_locations{};
   std::uint64_t ignored_records = 0;  // records the format drops (oracleGeneral size 0)
   std::uint64_t peak_rss_bytes = 0;
+  /// --repeat: each run's wall seconds, in run order; empty: one run, ReplayResult's own.
+  std::vector<double> run_wall_seconds{};
 };
 
 /// The report as JSON, fields in schema order.

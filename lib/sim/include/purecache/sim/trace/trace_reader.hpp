@@ -14,6 +14,7 @@
 #include "purecache/sim/trace/request.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
+#include "purecache/sim/trace/trace_hash.hpp"
 #include "purecache/sim/trace/trace_source.hpp"
 
 namespace purecache::sim {
@@ -32,6 +33,7 @@ struct TraceOptions {
   bool skip_errors = false;             // skip malformed records instead of throwing
   std::size_t max_error_locations = 5;  // messages kept by error_locations() when skipping
   std::size_t max_keys = kMaxKeyCount;  // distinct keys allowed; more is a TraceError
+  bool hash_content = false;            // keep a TraceHash of the requests read: content_hash()
 };
 
 /// Reads a trace in batches. Memory is O(distinct keys) (the interner) plus a 1 MiB buffer,
@@ -102,11 +104,16 @@ class TraceReader {
   [[nodiscard]] std::uint64_t ignored() const noexcept;
   /// The first max_error_locations messages of skipped records, each "FILE:LINE: reason".
   [[nodiscard]] const std::vector<std::string>& error_locations() const noexcept;
+  /// With TraceOptions::hash_content: the TraceHash of the requests read so far (16 hex digits),
+  /// the same value a sweep or curve of the trace reports as trace.hash. Else "".
+  [[nodiscard]] std::string content_hash() const;
 
  private:
   std::unique_ptr<detail::TraceParser> parser_;  // never null except after a move
   std::uint64_t distinct_bytes_ = 0;  // first sizes of keys with ids below first_unseen_
   KeyId first_unseen_ = 0;            // ids are handed out in order of first request
+  bool hashing_ = false;              // TraceOptions::hash_content
+  TraceHash hash_;                    // every request read, when hashing_
 };
 
 }  // namespace purecache::sim

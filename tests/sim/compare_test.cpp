@@ -285,7 +285,7 @@ TEST_CASE("every report carries trace.hash: the sweep's, whatever the path or co
                     ["hash"] == "c574fcac5541acc9");
 }
 
-TEST_CASE("--repeat replays K times with equal counts and reports the medians",
+TEST_CASE("a replay repeated K times counts alike and reports the medians",
           "[sim][compare][repeat]") {
   const json once = library_report();
   const json thrice =

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <iterator>
 #include <list>
@@ -203,6 +204,21 @@ TEST_CASE("the frequency sketch never underestimates below 15 and halves after i
   CHECK(fresh.take_reset());
   CHECK(fresh.estimate(7) >= 4);
   CHECK(fresh.estimate(7) < 8);
+}
+
+TEST_CASE("the frequency sketch's halving counts odd counters as a popcount of their low bits",
+          "[core][wtinylfu]") {
+  using purecache::detail::FrequencySketch;
+  STATIC_REQUIRE(FrequencySketch::odd_counters(0) == 0);
+  STATIC_REQUIRE(FrequencySketch::odd_counters(0xFFFFFFFFFFFFFFFFULL) == 16);  // every counter 15
+  STATIC_REQUIRE(FrequencySketch::odd_counters(0x1111111111111111ULL) == 16);
+  STATIC_REQUIRE(FrequencySketch::odd_counters(0xEEEEEEEEEEEEEEEEULL) == 0);   // every counter 14
+  std::uint64_t word = 0x9E3779B97F4A7C15ULL;
+  for (int n = 0; n < 1000; ++n) {
+    word = purecache::detail::sketch_mix(word);
+    CHECK(FrequencySketch::odd_counters(word) ==
+          static_cast<std::uint64_t>(std::popcount(word & 0x1111111111111111ULL)));
+  }
 }
 
 TEST_CASE("the libCacheSim sketch hashes keys with XXH64 and counts without loss",

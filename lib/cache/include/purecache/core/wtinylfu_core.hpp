@@ -157,8 +157,12 @@ class WTinyLFUCore {
     return true;
   }
 
-  /// Hints for trace replays (see LRUCore); they change nothing.
-  void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
+  /// Hints for trace replays (see LRUCore); they change nothing. prefetch_slot also starts
+  /// loading the key's sketch counters (one cache line), which nearly every request updates.
+  void prefetch_slot(const K& key) const noexcept {
+    table_.prefetch_slot(key);
+    prefetch_sketch(key);
+  }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
 
   /// Empties the cache and the sketch; keeps eviction counters and allocated memory.
@@ -351,12 +355,33 @@ class WTinyLFUCore {
       if (!admitted) {
         drop(v, h);
         ++evictions_.capacity;
+        prefetch_next_victims();
         return;
       }
       detach(v, w);
       enter_main(v, w);
     }
     evict_from_main();
+    prefetch_next_victims();
+  }
+
+  /// Hint for the next eviction: starts loading the sketch counters and index slots of the
+  /// keys it will compare first (the window's and the main's least recent). Their entries are
+  /// cached already: this eviction just rewrote their links or read them. Changes nothing.
+  void prefetch_next_victims() const noexcept {
+    for (const std::uint32_t i : {window_.tail, main_victim()}) {
+      if (i == detail::kNil) continue;
+      table_.prefetch_slot(table_[i].key);
+      prefetch_sketch(table_[i].key);
+    }
+  }
+  void prefetch_sketch(const K& key) const noexcept {
+    if (!sketch_) return;
+    if constexpr (std::is_integral_v<K>) {
+      sketch_->prefetch(sketch_key(key, 0));  // an integer key is its own sketch key: no hash
+    } else {
+      sketch_->prefetch(sketch_key(key, table_.hash(key)));
+    }
   }
 
   /// What the sketches count a key by: an integer key itself (as libCacheSim hashes the object

@@ -105,7 +105,6 @@ class LFUCore {
       budget_.add(weight);
     }
     enter_first_bucket(i);
-    prefetch_next_victim();
     return true;
   }
 
@@ -167,16 +166,6 @@ class LFUCore {
     table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
       buckets_[table_[to].bucket].members.relocated(table_, from, to);
     });
-  }
-
-  /// The next eviction reads the victim-to-be's index slot and the entry before it, which no
-  /// lookup of a frequent key brings into cache: start loading them now, so that those misses
-  /// overlap the requests in between instead of stalling that eviction. Changes nothing.
-  void prefetch_next_victim() const noexcept {
-    if (first_ == detail::kNil) return;
-    const std::uint32_t t = buckets_[first_].members.tail;
-    table_.prefetch_slot(table_[t].key);
-    if (table_[t].prev != detail::kNil) __builtin_prefetch(&table_[table_[t].prev]);
   }
 
   /// Removes the least frequently used entry (least recent among ties) to make room.

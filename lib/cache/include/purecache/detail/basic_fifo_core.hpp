@@ -119,7 +119,6 @@ class BasicFIFOCore {
     }
     if constexpr (kRule != QueueRule::fifo) table_[i].referenced = false;
     order_.push_front(table_, i);
-    prefetch_next_victim();
     return true;
   }
 
@@ -187,21 +186,6 @@ class BasicFIFOCore {
     }
     order_.unlink(table_, i);
     return i;
-  }
-
-  /// The next eviction starts at the entry now next in line (the hand, or the tail), reading its
-  /// index slot and the entry before it, which no lookup of a recent key brings into cache:
-  /// start loading them now, so that those misses overlap the requests in between instead of
-  /// stalling that eviction. The candidate's own entry is warm (this eviction unlinked its
-  /// neighbour). Changes nothing.
-  void prefetch_next_victim() const noexcept {
-    std::uint32_t i = order_.tail;
-    if constexpr (kRule == QueueRule::sieve) {
-      if (hand_ != kNil) i = hand_;
-    }
-    if (i == kNil) return;
-    table_.prefetch_slot(table_[i].key);
-    if (table_[i].prev != kNil) __builtin_prefetch(&table_[table_[i].prev]);
   }
 
   /// Removes the rule's victim to make room.

@@ -105,7 +105,6 @@ class BasicLRUCore {
         order_.push_front(table_, i);
         budget_.add(weight);
       }
-      prefetch_next_victim();
       inserted = true;
     }
     if constexpr (kExpiring)
@@ -174,17 +173,6 @@ class BasicLRUCore {
     } else {
       ++evictions_.capacity;
     }
-  }
-
-  /// The next eviction reads the tail's index slot and the entry before it, which turn up in no
-  /// lookup of a recent key and so are cold: start loading them now, so that those misses
-  /// overlap the requests in between instead of stalling that eviction. The tail's own entry is
-  /// warm (an eviction or insertion just unlinked or linked its neighbour). Changes nothing.
-  void prefetch_next_victim() const noexcept {
-    const std::uint32_t t = order_.tail;
-    if (t == kNil) return;
-    table_.prefetch_slot(table_[t].key);
-    if (table_[t].prev != kNil) __builtin_prefetch(&table_[table_[t].prev]);
   }
 
   /// Removes the least recent entry to make room.

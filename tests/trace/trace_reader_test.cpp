@@ -53,7 +53,7 @@ std::string zstd_compress(std::string_view bytes, int level = 3) {
 
 }  // namespace
 
-TEST_CASE("an oracleGeneral reader lends its id -> number table; a text reader has none",
+TEST_CASE("an oracleGeneral reader lends its id -> number table, a text reader has none",
           "[trace]") {
   TraceReader oracle(trace_data("tiny.oracleGeneral.bin"));
   CHECK(oracle.key_numbers().empty());

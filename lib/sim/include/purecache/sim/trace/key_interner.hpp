@@ -214,7 +214,7 @@ class IdKeyInterner {
   // By id, dense. Huge pages: the library engine reads it once per request, at random for rare
   // keys.
   std::vector<std::uint64_t, detail::HugePageAllocator<std::uint64_t>> keys_;
-  std::size_t max_keys_;             // size() never exceeds it
+  std::size_t max_keys_;  // size() never exceeds it
 };
 
 }  // namespace purecache::sim

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -51,6 +52,19 @@ std::string zstd_compress(std::string_view bytes, int level = 3) {
 }
 
 }  // namespace
+
+TEST_CASE("an oracleGeneral reader lends its id -> number table, a text reader has none",
+          "[trace]") {
+  TraceReader oracle(trace_data("tiny.oracleGeneral.bin"));
+  CHECK(oracle.key_numbers().empty());
+  (void)read_all(oracle);
+  const std::vector<std::uint64_t> numbers(oracle.key_numbers().begin(),
+                                           oracle.key_numbers().end());
+  CHECK(numbers == std::vector<std::uint64_t>{1001, 2002, UINT64_MAX});
+  TraceReader text(trace_data("tiny.txt"));
+  (void)read_all(text);
+  CHECK(text.key_numbers().empty());
+}
 
 TEST_CASE("a text trace yields one get per key line, skipping blanks and comments", "[trace]") {
   TraceReader reader(trace_data("tiny.txt"));

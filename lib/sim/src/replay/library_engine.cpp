@@ -29,6 +29,10 @@ namespace {
 
 using ReplayValue = std::uint32_t;  // the object size: all a simulated cache needs to hold
 
+/// How many requests ahead the replay starts loading a request's application key: the
+/// simulator's own id -> key lookup, which an application (holding its key) does not have.
+constexpr std::size_t kKeyPrefetchAhead = 8;
+
 /// The backend an application gets from make_backend, but on trace time and with its lock holds
 /// timed: the mutex, index, core and virtual dispatch are the defaults.
 struct LibraryReplayBackendPolicy {
@@ -41,20 +45,32 @@ struct LibraryReplayBackendPolicy {
 template <class K>
 class ApplicationKeys;
 
-/// Numeric keys by id, filled as ids first appear (in order: the reader numbers keys by first
-/// appearance), so each request costs one array read, not a parse.
+/// Numeric keys by id. Where the trace's keys are all numbers (oracleGeneral) this reads the
+/// reader's own id -> number table, so the replay keeps no second copy of it; elsewhere (text,
+/// csv) it copies each number as its id first appears, in order (the reader numbers keys by
+/// first appearance). Either way a request costs one array read, not a parse.
 template <>
 class ApplicationKeys<std::uint64_t> {
  public:
   explicit ApplicationKeys(const TraceReader& reader) : reader_(reader) {}
 
+  /// Call after each read() of the reader: its table may have moved or grown.
+  void refresh() noexcept {
+    if (copies_.empty()) numbers_ = reader_.key_numbers();
+  }
+  /// Starts loading the key of `id`, for a request a few steps ahead: the table is as large
+  /// as the trace's key set, so a rare key's number is usually out of cache.
+  void prefetch(KeyId id) const noexcept {
+    if (id < numbers_.size()) __builtin_prefetch(&numbers_[id]);
+  }
   [[nodiscard]] const std::uint64_t& operator()(KeyId id, std::uint64_t request) {
     assert(id <= numbers_.size());
     if (id == numbers_.size()) [[unlikely]] add(id, request);
     return numbers_[id];
   }
+  /// The copies only: a borrowed table is counted in the reader's memory.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return numbers_.capacity() * sizeof(std::uint64_t);
+    return copies_.capacity() * sizeof(std::uint64_t);
   }
 
  private:
@@ -65,11 +81,13 @@ class ApplicationKeys<std::uint64_t> {
       reader_.key_text(id, text);
       throw NonNumericKeyError(reader_.path(), request, text);
     }
-    numbers_.push_back(*number);
+    copies_.push_back(*number);
+    numbers_ = copies_;
   }
 
   const TraceReader& reader_;
-  std::vector<std::uint64_t> numbers_;  // by id, dense
+  std::span<const std::uint64_t> numbers_;  // by id: the reader's table, or copies_
+  std::vector<std::uint64_t> copies_;       // by id, dense; empty while the reader's is borrowed
 };
 
 /// The key's text, copied into one reused string per request: what an application that receives
@@ -79,6 +97,8 @@ class ApplicationKeys<std::string> {
  public:
   explicit ApplicationKeys(const TraceReader& reader) : reader_(reader) {}
 
+  void refresh() noexcept {}
+  void prefetch(KeyId /*id*/) const noexcept {}
   [[nodiscard]] const std::string& operator()(KeyId id, std::uint64_t /*request*/) {
     reader_.key_text(id, buffer_);
     return buffer_;
@@ -174,6 +194,7 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
     }
     const std::size_t n = reader.read(batch);
     if (n == 0) break;
+    keys.refresh();
     // With a timeline, the batch is replayed window by window, and each row counted between.
     for (std::span<const Request> rest = std::span(batch).first(n); !rest.empty();) {
       std::size_t part = rest.size();
@@ -185,7 +206,9 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
           continue;
         }
       }
-      for (const Request& request : rest.first(part)) {
+      for (std::size_t i = 0; i < part; ++i) {
+        const Request& request = rest[i];
+        if (i + kKeyPrefetchAhead < part) keys.prefetch(rest[i + kKeyPrefetchAhead].key);
         if (++index == reset_at) [[unlikely]] {
           if (timeline) {
             timeline->gets_before -= r.gets;  // unsigned: wraps back when the row is counted

@@ -87,6 +87,7 @@ class OracleGeneralParser final : public TraceParser {
     char* end = std::to_chars(digits.data(), digits.data() + digits.size(), keys_.key(id)).ptr;
     out.assign(digits.data(), end);
   }
+  std::span<const std::uint64_t> key_numbers() const noexcept override { return keys_.keys(); }
   std::size_t keys_memory_bytes() const noexcept override { return keys_.memory_bytes(); }
 
  private:

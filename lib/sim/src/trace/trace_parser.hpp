@@ -46,6 +46,8 @@ class TraceParser {
   [[nodiscard]] virtual std::optional<std::uint64_t> key_number(KeyId id) const noexcept = 0;
   /// Replaces `out` with the text of key `id`.
   virtual void key_text(KeyId id, std::string& out) const = 0;
+  /// See TraceReader::key_numbers: empty unless the format's keys are all numbers.
+  [[nodiscard]] virtual std::span<const std::uint64_t> key_numbers() const noexcept { return {}; }
   /// Bytes held by the key interner.
   [[nodiscard]] virtual std::size_t keys_memory_bytes() const noexcept = 0;
 

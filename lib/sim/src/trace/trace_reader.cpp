@@ -125,6 +125,9 @@ std::size_t TraceReader::distinct_keys() const noexcept { return parser_->distin
 std::optional<std::uint64_t> TraceReader::key_number(KeyId id) const noexcept {
   return parser_->key_number(id);
 }
+std::span<const std::uint64_t> TraceReader::key_numbers() const noexcept {
+  return parser_->key_numbers();
+}
 void TraceReader::key_text(KeyId id, std::string& out) const { parser_->key_text(id, out); }
 std::size_t TraceReader::memory_bytes() const noexcept {
   return parser_->keys_memory_bytes() + parser_->input().capacity();

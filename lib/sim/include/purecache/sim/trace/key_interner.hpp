@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -198,6 +199,8 @@ class IdKeyInterner {
 
   /// The key interned as `id` (id < size()).
   [[nodiscard]] std::uint64_t key(KeyId id) const noexcept { return keys_[id]; }
+  /// Every key by id; valid until the next intern().
+  [[nodiscard]] std::span<const std::uint64_t> keys() const noexcept { return keys_; }
   /// Number of distinct keys interned.
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   /// Bytes held by the table and the id index.
@@ -207,9 +210,11 @@ class IdKeyInterner {
   /// Gives `key` the next id; throws KeyLimitError at max_keys.
   KeyId add(std::uint64_t key);
 
-  detail::NumberIdTable numbers_;    // key -> id
-  std::vector<std::uint64_t> keys_;  // by id, dense
-  std::size_t max_keys_;             // size() never exceeds it
+  detail::NumberIdTable numbers_;  // key -> id
+  // By id, dense. Huge pages: the library engine reads it once per request, at random for rare
+  // keys.
+  std::vector<std::uint64_t, detail::HugePageAllocator<std::uint64_t>> keys_;
+  std::size_t max_keys_;  // size() never exceeds it
 };
 
 }  // namespace purecache::sim

@@ -84,6 +84,10 @@ class TraceReader {
   /// oracleGeneral object id; a text, csv or twitter key spelled as a canonical decimal below
   /// 10^19 (digits only, no leading zero but in "0"). Else nullopt. O(1), or O(key length).
   [[nodiscard]] std::optional<std::uint64_t> key_number(KeyId id) const noexcept;
+  /// The value of every key interned so far, by id, when the format's keys are all numbers
+  /// (oracleGeneral); empty otherwise. The interner's own table, so no copy: valid until the
+  /// next read().
+  [[nodiscard]] std::span<const std::uint64_t> key_numbers() const noexcept;
   /// Replaces `out` with the key interned as `id` (id < distinct_keys()) as the trace spells it;
   /// an oracleGeneral id in decimal. Allocates only when `out` must grow.
   void key_text(KeyId id, std::string& out) const;

@@ -22,25 +22,6 @@ namespace {
 using U64 = std::uint64_t;
 constexpr std::size_t kCapacity = 16;
 
-// The final state of `backend` after the clients of `tally` ran on it is a valid one.
-void check_final_state(IBackend<U64, U64>& backend, const StressShape& shape,
-                       const StressTally& tally) {
-  const U64 gets = tally.gets;
-  const U64 sets = tally.sets;
-  const U64 erases = tally.erases;
-  CHECK(tally.hits + tally.misses == gets);
-  CHECK(gets + sets + erases ==
-        static_cast<U64>(shape.clients) * static_cast<U64>(shape.ops_per_client));
-  CHECK(tally.corrupt.load() == 0);
-  const BackendStats stats = sync_wait(backend.stats());
-  CHECK(stats.size <= kCapacity);
-  // Every entry came from a reported insert and left through a reported erase or an eviction.
-  CHECK(tally.inserts - tally.removed - stats.evictions.capacity == U64{stats.size});
-  std::size_t corrupt = 0;
-  CHECK(test::reachable_keys(backend, shape.keys, corrupt) == stats.size);
-  CHECK(corrupt == 0);
-}
-
 }  // namespace
 
 // Three policies with different bookkeeping on a read (list move, frequency bucket, bit), in
@@ -55,7 +36,7 @@ TEMPLATE_TEST_CASE("a locked backend shared by clients on several threads stays 
   const StressShape shape;
   StressTally tally;
   test::run_stress(backend, shape, tally);
-  check_final_state(backend, shape, tally);
+  test::check_final_state(backend, kCapacity, shape, tally);
 }
 
 TEMPLATE_TEST_CASE("a cache used by clients on several threads counts every operation",
@@ -73,5 +54,5 @@ TEMPLATE_TEST_CASE("a cache used by clients on several threads counts every oper
   CHECK(counters.hits + counters.misses == tally.gets.load());
   CHECK(counters.sets == tally.sets.load());
   CHECK(counters.erases == tally.erases.load());
-  check_final_state(cache.backend(), shape, tally);
+  test::check_final_state(cache.backend(), kCapacity, shape, tally);
 }

@@ -2,6 +2,8 @@
 // Many client coroutines on a thread pool issuing random get / set / erase on one backend or
 // Cache, and the checks that its final state is a valid one.
 
+#include <catch2/catch.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -129,6 +131,27 @@ inline std::size_t reachable_keys(IBackend<std::uint64_t, std::uint64_t>& backen
     }
   }
   return found;
+}
+
+// The final state of `backend`, bounded by `capacity` entries, after the clients of `tally` ran
+// on it is a valid one, and their counts add up.
+inline void check_final_state(IBackend<std::uint64_t, std::uint64_t>& backend, std::size_t capacity,
+                              const StressShape& shape, const StressTally& tally) {
+  using U64 = std::uint64_t;
+  const U64 gets = tally.gets;
+  const U64 sets = tally.sets;
+  const U64 erases = tally.erases;
+  CHECK(tally.hits + tally.misses == gets);
+  CHECK(gets + sets + erases ==
+        static_cast<U64>(shape.clients) * static_cast<U64>(shape.ops_per_client));
+  CHECK(tally.corrupt.load() == 0);
+  const BackendStats stats = sync_wait(backend.stats());
+  CHECK(stats.size <= capacity);
+  // Every entry came from a reported insert and left through a reported erase or an eviction.
+  CHECK(tally.inserts - tally.removed - stats.evictions.capacity == U64{stats.size});
+  std::size_t corrupt = 0;
+  CHECK(reachable_keys(backend, shape.keys, corrupt) == stats.size);
+  CHECK(corrupt == 0);
 }
 
 }  // namespace purecache::test

@@ -2,9 +2,10 @@
 /// ThreadPool: a fixed set of worker threads, each with its own queue, that resume Task coroutines.
 ///
 /// Why our own and not asio's thread_pool: the cache library depends on the standard library
-/// alone (Debian's libasio-dev is not even installed here), asio's pool shares one locked queue
-/// between its threads, and our Task would need an adapter per await (asio::post of a handler
-/// that resumes the handle) where an intrusive node in the awaiter costs no allocation.
+/// alone (asio, Debian's libasio-dev, would be its first outside dependency), asio's pool shares
+/// one locked queue between its threads, and our Task would need an adapter per await (asio::post
+/// of a handler that resumes the handle) where an intrusive node in the awaiter costs no
+/// allocation. See docs/concurrency.md.
 
 #include <atomic>
 #include <coroutine>

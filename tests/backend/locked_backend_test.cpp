@@ -165,3 +165,22 @@ TEST_CASE("the backend kind registry has one row per kind, each with its own wor
     }
   }
 }
+
+TEST_CASE("make_backend builds a sharded backend whose shards split the capacity", "[backend]") {
+  auto backend = make_backend<int, int>(BackendKind::lru, {.core = {.capacity = 10}, .shards = 3});
+  auto* sharded = dynamic_cast<ShardedBackend<int, int>*>(backend.get());
+  REQUIRE(sharded != nullptr);
+  REQUIRE(sharded->shard_count() == 3);
+  CHECK(sync_wait(sharded->shard(0).stats()).capacity == 4);
+  CHECK(sync_wait(sharded->shard(2).stats()).capacity == 3);
+  CHECK(sync_wait(backend->stats()).capacity == 10);
+  // One shard is the plain backend, with no wrapper.
+  CHECK(dynamic_cast<ShardedBackend<int, int>*>(
+            make_backend<int, int>(BackendKind::lru, {.core = {.capacity = 10}}).get()) == nullptr);
+  CHECK_THROWS_WITH(
+      (make_backend<int, int>(BackendKind::lru, {.core = {.capacity = 2}, .shards = 3})),
+      "capacity 2 is less than shards 3: every shard needs room for one entry");
+  CHECK_THROWS_WITH(
+      (make_backend<int, int>(BackendKind::lru, {.core = {.capacity = 2}, .shards = 0})),
+      "shards must be at least 1, got 0");
+}

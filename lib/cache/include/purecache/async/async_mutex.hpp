@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "purecache/async/async_mutex_lock.hpp"
+#include "purecache/async/executor.hpp"
 #include "purecache/async/resume_trampoline.hpp"
 
 namespace purecache {
@@ -106,6 +107,25 @@ class LocalLockState {
 
 }  // namespace detail
 
+/// Where unlock() runs the waiter it hands the lock to (docs/concurrency.md).
+enum class HandOff {
+  /// On the releasing thread, before unlock() returns (trampolined): no queue, no syscall.
+  inline_resume,
+  /// Posted to the executor the waiter was running on when it suspended (current_executor());
+  /// inline as above if it had none. The releaser never runs another's critical section.
+  scheduled,
+};
+
+namespace detail {
+/// A waiter's queue node; the scheduled hand-off also records where to send it.
+template <HandOff Mode>
+struct HandOffNode : ResumeNode {};
+template <>
+struct HandOffNode<HandOff::scheduled> : ResumeNode {
+  Executor* executor_;  // the waiter's executor when it suspended; null: resume inline
+};
+}  // namespace detail
+
 /// A mutex for coroutines: a contended `co_await` suspends the coroutine instead of blocking the
 /// thread. `State` (detail::AtomicLockState or detail::LocalLockState) decides whether it may be
 /// shared between threads; use the aliases AsyncMutex and LocalAsyncMutex.
@@ -113,19 +133,25 @@ class LocalLockState {
 ///   syscall and no allocation: a waiter's queue node lives in its awaiter, in the coroutine frame.
 /// - Strict FIFO, no barging: unlock() with waiters hands ownership straight to the oldest one,
 ///   so the lock is never observed free in between.
-/// - The resumed waiter runs on the thread that called unlock(), before that call returns. A
-///   waiter's own unlock() inside it does not recurse: the next waiter is queued on a per-thread
-///   trampoline and resumed by the outermost unlock(), so any queue length needs constant stack.
+/// - `Mode` HandOff::inline_resume (the default): the resumed waiter runs on the thread that
+///   called unlock(), before that call returns. A waiter's own unlock() inside it does not
+///   recurse: the next waiter is queued on a per-thread trampoline and resumed by the outermost
+///   unlock(), so any queue length needs constant stack.
+/// - HandOff::scheduled: unlock() posts the waiter, which owns the lock from then on, to the
+///   executor it suspended on and returns; the lock stays held until the waiter runs there.
+///   Costs one thread-local load per suspension and a post per contended unlock; the
+///   uncontended paths are the same as inline.
 /// Not copyable or movable; must be unlocked, with no waiters, when destroyed.
-template <class State>
+template <class State, HandOff Mode = HandOff::inline_resume>
 class BasicAsyncMutex {
  public:
   /// What `co_await scoped_lock()` yields.
   using guard_type = AsyncMutexLock<BasicAsyncMutex>;
 
   /// `co_await mutex.lock()`: returns once the caller owns the lock. No suspension if it is
-  /// free; otherwise resumes on the thread whose unlock() hands it the lock.
-  class LockAwaiter : private detail::ResumeNode {
+  /// free; otherwise resumes where `Mode` says: on the thread whose unlock() hands it the
+  /// lock, or on its own executor.
+  class LockAwaiter : private detail::HandOffNode<Mode> {
    public:
     explicit LockAwaiter(BasicAsyncMutex& mutex) noexcept : mutex_(mutex) {}
     LockAwaiter(const LockAwaiter&) = delete;
@@ -133,7 +159,8 @@ class BasicAsyncMutex {
 
     [[nodiscard]] bool await_ready() noexcept { return mutex_.try_lock(); }
     bool await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      frame_ = awaiting.address();
+      this->frame_ = awaiting.address();
+      if constexpr (Mode == HandOff::scheduled) this->executor_ = current_executor();
       return mutex_.state_.acquire_or_push(*this);
     }
     void await_resume() const noexcept {}
@@ -168,8 +195,9 @@ class BasicAsyncMutex {
 
   /// Releases the lock, held by the caller. With waiters, ownership passes to the oldest one,
   /// which is resumed on this thread before unlock() returns (or, if this thread is already
-  /// resuming a hand-off, right after that one finishes). The mutex is not touched after the
-  /// hand-off, so the resumed waiter may destroy it.
+  /// resuming a hand-off, right after that one finishes); HandOff::scheduled posts it to its
+  /// executor instead. The mutex is not touched after the hand-off, so the resumed waiter may
+  /// destroy it.
   void unlock() noexcept {
     if (queue_ == nullptr && state_.try_release()) [[likely]]
       return;
@@ -184,6 +212,13 @@ class BasicAsyncMutex {
   [[gnu::noinline]] void hand_over() noexcept {
     detail::ResumeNode& next = queue_ != nullptr ? *queue_ : oldest_first(state_.take_pushed());
     queue_ = next.next_;
+    if constexpr (Mode == HandOff::scheduled) {
+      // Every node of this mutex is a LockAwaiter's, hence a HandOffNode<scheduled>.
+      if (Executor* executor = static_cast<detail::HandOffNode<Mode>&>(next).executor_) {
+        executor->post(next);
+        return;
+      }
+    }
     detail::resume_trampolined(next);
   }
 
@@ -209,5 +244,9 @@ using AsyncMutex = BasicAsyncMutex<detail::AtomicLockState>;
 /// Coroutine mutex for a single-threaded event loop: the same API and guarantees as AsyncMutex
 /// with no atomic instructions at all. Every call must come from one thread.
 using LocalAsyncMutex = BasicAsyncMutex<detail::LocalLockState>;
+
+/// AsyncMutex whose unlock() sends the next waiter back to its own executor instead of running
+/// it; see HandOff::scheduled.
+using ScheduledAsyncMutex = BasicAsyncMutex<detail::AtomicLockState, HandOff::scheduled>;
 
 }  // namespace purecache

@@ -7,8 +7,8 @@
 namespace purecache {
 
 /// Owns one lock of a Mutex (AsyncMutex or LocalAsyncMutex) and unlocks it on destruction.
-/// Move-only. Unlocking may resume the next waiter inline, on the destroying thread (see
-/// BasicAsyncMutex::unlock).
+/// Move-only. Unlocking may resume the next waiter inline, on the destroying thread, or post it to
+/// its executor, by the mutex's hand-off mode (see BasicAsyncMutex::unlock).
 template <class Mutex>
 class [[nodiscard]] AsyncMutexLock {
  public:

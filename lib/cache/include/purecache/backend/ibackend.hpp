@@ -12,8 +12,9 @@ namespace purecache {
 
 /// A cache policy behind one lock. Every operation returns a lazy Task: nothing happens until it
 /// is awaited, and arguments passed by reference must outlive that await (co_await the call in
-/// the same expression). An operation that waits for the lock resumes on the thread that
-/// released it.
+/// the same expression). An operation that waits for the lock resumes where the lock's hand-off
+/// mode says: on the thread that released it (the default), or on the executor it waited on
+/// (docs/concurrency.md).
 template <class K, class V>
 class IBackend {
  public:

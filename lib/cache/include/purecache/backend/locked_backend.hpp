@@ -26,6 +26,12 @@ struct DefaultBackendPolicy {
   using HoldTimer = NoHoldTimer;
 };
 
+/// DefaultBackendPolicy with the scheduled hand-off: a contended unlock posts the next waiter to
+/// the executor it waited on instead of running its operation (docs/concurrency.md).
+struct ScheduledHandOffBackendPolicy : DefaultBackendPolicy {
+  using Mutex = ScheduledAsyncMutex;
+};
+
 /// Pairs `Core` with one mutex held across every operation, get included (reads reorder).
 /// `final`, so code holding the concrete type calls it without virtual dispatch. The clock is
 /// read only when the core uses time, once per operation, under the lock. Each operation exists

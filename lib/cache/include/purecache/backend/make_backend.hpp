@@ -1,12 +1,15 @@
 #pragma once
 /// Builds a backend by kind: the one-line way to swap a Cache's policy.
 
+#include <cstddef>
 #include <memory>
+#include <vector>
 
 #include "purecache/backend/backend_config.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/backend/ibackend.hpp"
 #include "purecache/backend/locked_backend.hpp"
+#include "purecache/backend/sharded_backend.hpp"
 #include "purecache/core/core_config.hpp"
 
 namespace purecache {
@@ -15,6 +18,9 @@ namespace purecache {
 /// config.weigher) by weight. Throws ConfigError if `config` does not suit the kind (no bound
 /// for bounded kinds, ttl <= 0 for expiring ones, unknown policy parameters) or if the kind
 /// needs the future (offline policies run in the simulator's fast engine only).
+/// With config.shards > 1, a ShardedBackend of that many LockedBackends, each bounded by
+/// shard_config (ConfigError if shards is 0 or exceeds a set bound); each gets a copy of `clock`
+/// and `timer`.
 /// `Policy` swaps the clock, mutex or hold timer (see DefaultBackendPolicy); the simulator passes
 /// a virtual clock and a lock-hold timer.
 template <class K, class V, class Policy = DefaultBackendPolicy>
@@ -26,9 +32,18 @@ template <class K, class V, class Policy = DefaultBackendPolicy>
         if constexpr (OfflineCore<Core>) {
           require_online(kind);  // throws: no LockedBackend is built for a core that needs the future
           return nullptr;
-        } else {
+        } else if (config.shards == 1) {
           return std::make_unique<LockedBackend<Core, Policy>>(config.core, config.weigher,
                                                                std::move(clock), std::move(timer));
+        } else {
+          std::vector<std::unique_ptr<IBackend<K, V>>> shards;
+          shards.reserve(config.shards);
+          for (std::size_t i = 0; i < config.shards; ++i) {
+            // Every shard reads the same clock (VirtualClock copies share their time).
+            shards.push_back(std::make_unique<LockedBackend<Core, Policy>>(
+                shard_config(config.core, i, config.shards), config.weigher, clock, timer));
+          }
+          return std::make_unique<ShardedBackend<K, V>>(std::move(shards));
         }
       });
 }

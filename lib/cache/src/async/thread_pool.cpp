@@ -1,0 +1,132 @@
+#include "purecache/async/thread_pool.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "purecache/error.hpp"
+
+namespace purecache {
+
+namespace detail {
+
+/// One worker thread and its queue.
+class PoolWorker final : public Executor {
+ public:
+  explicit PoolWorker(const ThreadPool& pool) : pool_(pool) {}
+  PoolWorker(const PoolWorker&) = delete;
+  PoolWorker& operator=(const PoolWorker&) = delete;
+  ~PoolWorker() = default;
+
+  void start() {
+    thread_ = std::thread([this] { run(); });
+  }
+
+  void post(ResumeNode& node) noexcept override {
+    node.next_ = nullptr;
+    bool wake = false;
+    {
+      const std::lock_guard lock(mutex_);
+      if (tail_ != nullptr) {
+        tail_->next_ = &node;
+      } else {
+        head_ = &node;
+      }
+      tail_ = &node;
+      wake = idle_;
+    }
+    // Only a sleeping worker needs the syscall; a busy one finds the node on its next round.
+    if (wake) ready_.notify_one();
+  }
+
+  void request_stop() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+  }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  [[nodiscard]] const ThreadPool& pool() const noexcept { return pool_; }
+
+ private:
+  void run();
+
+  const ThreadPool& pool_;         // the owner
+  std::mutex mutex_;               // guards the fields below
+  std::condition_variable ready_;  // signalled when a node arrives to an idle worker
+  ResumeNode* head_ = nullptr;     // oldest queued coroutine
+  ResumeNode* tail_ = nullptr;     // newest; null iff head_ is
+  bool idle_ = false;              // the worker is waiting on ready_
+  bool stopping_ = false;          // exit once the queue is empty
+  std::thread thread_;             // runs run()
+};
+
+namespace {
+constinit thread_local PoolWorker* tls_worker = nullptr;  // the worker running on this thread
+}  // namespace
+
+void PoolWorker::run() {
+  tls_current_executor = this;
+  tls_worker = this;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    while (head_ == nullptr) {
+      if (stopping_) return;
+      idle_ = true;
+      ready_.wait(lock);
+      idle_ = false;
+    }
+    // Take the whole batch so that posts made while it runs do not wait for the lock.
+    ResumeNode* batch = std::exchange(head_, nullptr);
+    tail_ = nullptr;
+    lock.unlock();
+    while (batch != nullptr) {
+      // The node lives in its coroutine's frame, which may be gone once resumed.
+      ResumeNode* const next = batch->next_;
+      std::coroutine_handle<>::from_address(batch->frame_).resume();
+      batch = next;
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace detail
+
+ThreadPool::ThreadPool(std::size_t threads) {
+  if (threads == 0) throw ConfigError("a thread pool needs at least 1 thread, got 0");
+  workers_.reserve(threads);
+  for (std::size_t i = 0; i < threads; ++i)
+    workers_.push_back(std::make_unique<detail::PoolWorker>(*this));
+  // Started only once all exist: a worker may post to any other as soon as it runs.
+  try {
+    for (auto& worker : workers_)
+      worker->start();
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+ThreadPool::~ThreadPool() { stop(); }
+
+void ThreadPool::stop() noexcept {
+  for (auto& worker : workers_)
+    worker->request_stop();
+  for (auto& worker : workers_)
+    worker->join();
+}
+
+Executor& ThreadPool::worker(std::size_t index) noexcept { return *workers_[index]; }
+
+Executor& ThreadPool::pick() noexcept {
+  if (detail::tls_worker != nullptr && &detail::tls_worker->pool() == this)
+    return *detail::tls_worker;
+  return *workers_[next_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
+}
+
+}  // namespace purecache

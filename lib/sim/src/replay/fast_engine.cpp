@@ -102,6 +102,11 @@ class FastRunOf final : public FastRun {
       // (slot now cached) the entry of the one 8 ahead, so cache misses overlap the work between.
       core_.prefetch_slot(batch[i + kPrefetchDistance].key);
       core_.prefetch_entry(batch[i + kPrefetchDistance / 2].key);
+      // Cores whose operations also write other entries (heap slots, list neighbours) name
+      // them once the entry has landed.
+      if constexpr (requires { core_.prefetch_order(KeyId{}); }) {
+        core_.prefetch_order(batch[i + kPrefetchDistance / 4].key);
+      }
       if (++index == reset_at_) [[unlikely]] {
         // The open row keeps what the warm-up counted in it (unsigned arithmetic wraps back).
         row_base_.gets -= r.gets;
@@ -184,8 +189,9 @@ std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits t
 ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
   if (info(config.policy).offline) {
     // The future is known only once the whole trace is: read it all, then replay from memory.
+    // A replay's report has no trace hash, so none is computed.
     const std::optional<LoadedTrace> trace =
-        LoadedTrace::load(reader, config.offline_memory_limit, config.stop_signal);
+        LoadedTrace::load(reader, config.offline_memory_limit, config.stop_signal, false);
     if (!trace) {
       throw ConfigError(purecache::detail::escaped(reader.path()) + ": policy " +
                         purecache::detail::quoted(to_string(config.policy)) +

@@ -26,7 +26,7 @@ TraceFacts TraceFacts::of(const TraceReader& reader) {
 }
 
 std::optional<LoadedTrace> LoadedTrace::load(TraceReader& reader, std::size_t memory_limit,
-                                             const std::atomic<int>* stop_signal) {
+                                             const std::atomic<int>* stop_signal, bool with_hash) {
   constexpr std::size_t kBatch = 4096;
   const std::size_t max_requests = memory_limit / sizeof(Request);
   LoadedTrace trace;
@@ -56,12 +56,12 @@ std::optional<LoadedTrace> LoadedTrace::load(TraceReader& reader, std::size_t me
     trace.requests_.resize(used + kBatch);
     const std::size_t n = reader.read(std::span(trace.requests_).subspan(used));
     trace.requests_.resize(used + n);
-    hash.update(std::span(trace.requests_).subspan(used));
+    if (with_hash) hash.update(std::span(trace.requests_).subspan(used));
     if (n == 0) break;
   }
   trace.requests_.resize(trace.requests_.size() + kReadAhead);  // zero requests
   trace.facts_ = TraceFacts::of(reader);
-  trace.facts_.hash = hash.hex();
+  if (with_hash) trace.facts_.hash = hash.hex();
   return trace;
 }
 

@@ -81,20 +81,37 @@ class ARCCore {
       budget_.add(weight);
       table_[i].value = std::move(value);
       while (budget_.over()) [[unlikely]]
-        replace();
+        release(replace(detail::kNil));
       return false;
     }
-    const bool ghost_hit = adapt_on_ghost(key);
-    if (!budget_.admits(weight)) [[unlikely]] return false;
+    // A ghost hit's ghost, and the ghosts dropped while making room, stay in the ghost slab
+    // (unlinked, weightless) until the next victim's ghost reuses them; so does the last victim's
+    // entry for the new key. Reuse rather than removal moves no entry to fill a hole.
+    std::uint32_t spare_ghost = adapt_on_ghost(key);
+    const bool ghost_hit = spare_ghost != detail::kNil;
+    if (!budget_.admits(weight)) [[unlikely]] {
+      release_ghost(spare_ghost);
+      return false;
+    }
+    std::uint32_t i = detail::kNil;
     while (!budget_.has_room_for(weight)) {
+      release(i);
       if (ghost_hit) {
-        replace();
+        i = replace(spare_ghost);
+        spare_ghost = detail::kNil;
       } else {
-        evict_for_new(weight);
+        i = evict_for_new(weight);
       }
     }
-    const std::uint32_t i =
-        table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, ghost_hit);
+    release_ghost(spare_ghost);
+    if (i == detail::kNil) {
+      i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, ghost_hit);
+    } else {
+      Entry& entry = table_[i];
+      const std::uint64_t old_h = table_.hash(entry.key);
+      entry = Entry{key, std::move(value), detail::kNil, detail::kNil, ghost_hit};
+      table_.rekey(i, old_h, h);
+    }
     budget_.add(weight);
     if (ghost_hit) {
       t2_.push_front(table_, i);
@@ -123,8 +140,12 @@ class ARCCore {
     return true;
   }
 
-  /// Hints for callers that know their next keys (see LFUCore); they change nothing.
-  void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
+  /// Hints for callers that know their next keys (see LFUCore); they change nothing. A miss
+  /// reads the key's ghost index slot too, so that is loaded with the cache's.
+  void prefetch_slot(const K& key) const noexcept {
+    table_.prefetch_slot(key);
+    ghosts_.prefetch_slot(key);
+  }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
 
   /// Empties the cache and the ghosts and resets p; keeps eviction counters and memory.
@@ -205,12 +226,13 @@ class ARCCore {
     t2_weight_ += weight;
   }
 
-  /// If `key` is a ghost: adapts p, forgets the ghost, returns true.
-  bool adapt_on_ghost(const K& key) {
-    if (ghosts_.size() == 0) return false;
+  /// If `key` is a ghost: adapts p, takes the ghost out of its list and weight, and returns it
+  /// (still in the slab: see set); else kNil.
+  std::uint32_t adapt_on_ghost(const K& key) {
+    if (ghosts_.size() == 0) return detail::kNil;
     const std::uint64_t h = ghosts_.hash(key);
     const std::uint32_t g = ghosts_.find(key, h);
-    if (g == detail::KeyIndex::kNone) return false;
+    if (g == detail::KeyIndex::kNone) return detail::kNil;
     const double limit = static_cast<double>(budget_.limit());
     const auto b1 = static_cast<double>(b1_weight_);
     const auto b2 = static_cast<double>(b2_weight_);
@@ -220,75 +242,113 @@ class ARCCore {
     } else {
       p_ = std::min(p_ + std::max(b2 / b1, 1.0), limit);
     }
-    remove_ghost(g, h);
-    return true;
+    detach_ghost(g);
+    return g;
   }
 
   void remove_ghost(std::uint32_t g, std::uint64_t h) {
+    detach_ghost(g);
+    release_ghost(g, h);
+  }
+
+  /// Takes ghost g out of its list and weight; it stays in the slab and index.
+  void detach_ghost(std::uint32_t g) {
     Ghost& ghost = ghosts_[g];
     (ghost.in_b2 ? b2_weight_ : b1_weight_) -= ghost.weight;
     list_of(ghost).unlink(ghosts_, g);
+  }
+
+  /// Takes ghost g (hash h), already detached, out of the slab and index.
+  void release_ghost(std::uint32_t g, std::uint64_t h) {
     ghosts_.remove(g, h, [this](std::uint32_t from, std::uint32_t to) {
       list_of(ghosts_[to]).relocated(ghosts_, from, to);
     });
   }
-
-  void drop_oldest_ghost(detail::LinkedOrder& list) {
-    const std::uint32_t g = list.tail;
-    remove_ghost(g, ghosts_.hash(ghosts_[g].key));
+  /// The same for a ghost found by number; nothing for kNil.
+  void release_ghost(std::uint32_t g) {
+    if (g != detail::kNil) release_ghost(g, ghosts_.hash(ghosts_[g].key));
   }
 
-  /// Unlinks and removes cached entry i (hash h) and its weight, leaving no ghost.
-  void drop(std::uint32_t i, std::uint64_t h) {
+  /// Detaches the oldest ghost of `list` and returns it (see detach_ghost).
+  std::uint32_t detach_oldest_ghost(detail::LinkedOrder& list) {
+    const std::uint32_t g = list.tail;
+    detach_ghost(g);
+    return g;
+  }
+
+  /// Unlinks cached entry i and takes off its weight; it stays in the slab and index.
+  void detach(std::uint32_t i) {
     Entry& entry = table_[i];
     const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
     budget_.remove(weight);
     (entry.in_t2 ? t2_weight_ : t1_weight_) -= weight;
     list_of(entry).unlink(table_, i);
+  }
+
+  /// Takes entry i (hash h), already detached, out of the slab and index.
+  void release(std::uint32_t i, std::uint64_t h) {
     table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
       list_of(table_[to]).relocated(table_, from, to);
     });
   }
-
-  /// Evicts the oldest entry of T1 (into B1) or of T2 (into B2).
-  void evict_into_ghost(bool from_t2) {
-    const std::uint32_t i = (from_t2 ? t2_ : t1_).tail;
-    Entry& entry = table_[i];
-    const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
-    const std::uint32_t g =
-        ghosts_.emplace(ghosts_.hash(entry.key), entry.key, weight, detail::kNil, detail::kNil, from_t2);
-    (from_t2 ? b2_ : b1_).push_front(ghosts_, g);
-    (from_t2 ? b2_weight_ : b1_weight_) += weight;
-    drop(i, table_.hash(table_[i].key));
-    ++evictions_.capacity;
+  /// The same for an entry found by number; nothing for kNil.
+  void release(std::uint32_t i) {
+    if (i != detail::kNil) release(i, table_.hash(table_[i].key));
   }
 
-  /// REPLACE of the paper, as libCacheSim decides it.
-  void replace() {
+  /// Unlinks and removes cached entry i (hash h) and its weight, leaving no ghost.
+  void drop(std::uint32_t i, std::uint64_t h) {
+    detach(i);
+    release(i, h);
+  }
+
+  /// Evicts the oldest entry of T1 (into B1) or of T2 (into B2) and returns it detached. The
+  /// ghost goes into `spare_ghost` (a detached ghost, reused) or, if kNil, a new ghost entry.
+  std::uint32_t evict_into_ghost(bool from_t2, std::uint32_t spare_ghost) {
+    const std::uint32_t i = (from_t2 ? t2_ : t1_).tail;
+    const Entry& entry = table_[i];
+    const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
+    const std::uint64_t gh = ghosts_.hash(entry.key);
+    std::uint32_t g = spare_ghost;
+    if (g == detail::kNil) {
+      g = ghosts_.emplace(gh, entry.key, weight, detail::kNil, detail::kNil, from_t2);
+    } else {
+      const std::uint64_t old_gh = ghosts_.hash(ghosts_[g].key);
+      ghosts_[g] = Ghost{entry.key, weight, detail::kNil, detail::kNil, from_t2};
+      ghosts_.rekey(g, old_gh, gh);
+    }
+    (from_t2 ? b2_ : b1_).push_front(ghosts_, g);
+    (from_t2 ? b2_weight_ : b1_weight_) += weight;
+    detach(i);
+    ++evictions_.capacity;
+    return i;
+  }
+
+  /// REPLACE of the paper, as libCacheSim decides it; returns the victim detached (see
+  /// evict_into_ghost for `spare_ghost`).
+  std::uint32_t replace(std::uint32_t spare_ghost) {
     const auto t1 = static_cast<double>(t1_weight_);
     const bool from_t1 = (t1_weight_ > 0 && (t1 > p_ || (t1 == p_ && last_ghost_hit_in_b2_))) ||
                          t2_weight_ == 0;
-    evict_into_ghost(!from_t1);
+    return evict_into_ghost(!from_t1, spare_ghost);
   }
 
-  /// Case IV of the paper (a key in no list), as libCacheSim does it for a key of weight w.
-  void evict_for_new(std::uint64_t w) {
+  /// Case IV of the paper (a key in no list), as libCacheSim does it for a key of weight w;
+  /// returns the victim detached.
+  std::uint32_t evict_for_new(std::uint64_t w) {
     const std::uint64_t c = budget_.limit();
     if (t1_weight_ + b1_weight_ + w > c) {
-      if (b1_weight_ > 0) {
-        drop_oldest_ghost(b1_);
-        replace();
-      } else {
-        const std::uint32_t i = t1_.tail;
-        drop(i, table_.hash(table_[i].key));
-        ++evictions_.capacity;
-      }
-      return;
+      if (b1_weight_ > 0) return replace(detach_oldest_ghost(b1_));
+      const std::uint32_t i = t1_.tail;
+      detach(i);
+      ++evictions_.capacity;
+      return i;
     }
+    std::uint32_t spare_ghost = detail::kNil;
     if (t1_weight_ + b1_weight_ + t2_weight_ + b2_weight_ >= 2 * c && b2_weight_ > 0) {
-      drop_oldest_ghost(b2_);
+      spare_ghost = detach_oldest_ghost(b2_);
     }
-    replace();
+    return replace(spare_ghost);
   }
 
   detail::WeightBudget<K, V> budget_;  // weight of T1 and T2 together, against c

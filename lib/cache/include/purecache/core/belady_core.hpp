@@ -42,8 +42,8 @@ concept OfflineCore = EvictionCore<C> && requires(C& core, std::uint64_t positio
 /// Weight mode uses the same loop with the weigher's weights: still farthest next access first,
 /// which is not optimal for sizes (libCacheSim's BeladySize is another policy). O(log n) per
 /// miss or hit (a heap, not O(1)); allocates nothing once the slab and heap have grown.
-/// Memory: a 32-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes and a
-/// 4-byte heap slot per entry of capacity.
+/// Memory: a 24-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes and a
+/// 12-byte heap slot (entry number and next access) per entry of capacity.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class BeladyCore {
  public:
@@ -58,15 +58,18 @@ class BeladyCore {
       : parameters_(detail::PolicyParameters("belady", config.parameters).finish()),
         budget_(config, std::move(weigher)),
         table_(budget_.max_entries()),
-        heap_(detail::CountingAllocator<std::uint32_t>(table_.counter())) {
+        heap_(detail::CountingAllocator<std::uint32_t>(table_.counter())),
+        due_(detail::CountingAllocator<std::uint64_t>(table_.counter())) {
     heap_.reserve(budget_.max_entries());
+    due_.reserve(budget_.max_entries());
   }
 
   BeladyCore(BeladyCore&&) noexcept = default;
-  /// The heap goes first: it frees its old buffer through the memory counter that the table
+  /// The heap goes first: it frees its old buffers through the memory counter that the table
   /// still owns until it is assigned in turn.
   BeladyCore& operator=(BeladyCore&& other) noexcept {
     heap_ = std::move(other.heap_);
+    due_ = std::move(other.due_);
     parameters_ = std::move(other.parameters_);
     budget_ = std::move(other.budget_);
     table_ = std::move(other.table_);
@@ -111,12 +114,25 @@ class BeladyCore {
       return false;
     }
     if (!budget_.admits(weight)) [[unlikely]] return false;
-    while (!budget_.has_room_for(weight)) evict();
-    const std::uint32_t i = table_.emplace(h, key, std::move(value), next_access_,
-                                           static_cast<std::uint32_t>(heap_.size()));
+    // The last victim's slab entry is reused for the new key: no entry moves to fill its hole.
+    std::uint32_t i = detail::KeyIndex::kNone;
+    while (!budget_.has_room_for(weight)) {
+      if (i != detail::KeyIndex::kNone) release(i);
+      i = evict_detached();
+    }
+    const auto slot = static_cast<std::uint32_t>(heap_.size());
+    if (i == detail::KeyIndex::kNone) {
+      i = table_.emplace(h, key, std::move(value), slot);
+    } else {
+      Entry& entry = table_[i];
+      const std::uint64_t old_h = table_.hash(entry.key);
+      entry = Entry{key, std::move(value), slot};
+      table_.rekey(i, old_h, h);
+    }
     budget_.add(weight);
     heap_.push_back(i);
-    sift_up(table_[i].slot);
+    due_.push_back(next_access_);
+    sift_up(slot);
     return true;
   }
 
@@ -134,11 +150,22 @@ class BeladyCore {
   /// nothing; issue prefetch_slot several operations ahead and prefetch_entry about half as far.
   void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
+  /// Hint, best issued once prefetch_entry had time to land: start loading the key's heap slot
+  /// and its parent's, where a hit's reschedule starts.
+  void prefetch_order(const K& key) const {
+    const std::uint32_t i = table_.find(key, table_.hash(key));
+    if (i == detail::KeyIndex::kNone) return;
+    const std::uint32_t slot = table_[i].slot;
+    __builtin_prefetch(&due_[slot]);
+    __builtin_prefetch(&heap_[slot]);
+    if (slot > 0) __builtin_prefetch(&due_[(slot - 1) / 2]);
+  }
 
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
     heap_.clear();
+    due_.clear();
     budget_.clear();
   }
 
@@ -159,89 +186,102 @@ class BeladyCore {
   struct Entry {
     K key;
     V value;
-    std::uint64_t next_access;  // position of the key's next request; kNever if none
-    std::uint32_t slot;         // this entry's place in heap_
+    std::uint32_t slot;  // this entry's place in heap_ and due_
   };
 
-  // heap_ is a binary max-heap on next_access with the children of slot s at 2s+1 and 2s+2:
+  // heap_ is a binary max-heap on due_ with the children of slot s at 2s+1 and 2s+2:
   // libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal keys
-  // settle where they settle there.
+  // settle where they settle there. The next accesses live in due_, beside the heap rather than
+  // in the entries, so a sift compares without visiting the slab.
 
-  [[nodiscard]] std::uint64_t due(std::uint32_t slot) const noexcept {
-    return table_[heap_[slot]].next_access;
-  }
-  void place(std::uint32_t slot, std::uint32_t entry) noexcept {
+  void place(std::uint32_t slot, std::uint32_t entry, std::uint64_t due) noexcept {
     heap_[slot] = entry;
+    due_[slot] = due;
     table_[entry].slot = slot;
   }
   /// Moves the entry at `slot` towards the root while its parent is due strictly sooner.
   void sift_up(std::uint32_t slot) noexcept {
     const std::uint32_t moving = heap_[slot];
-    const std::uint64_t at = table_[moving].next_access;
+    const std::uint64_t at = due_[slot];
     while (slot > 0) {
       const std::uint32_t parent = (slot - 1) / 2;
-      if (!(due(parent) < at)) break;
-      place(slot, heap_[parent]);
+      if (!(due_[parent] < at)) break;
+      place(slot, heap_[parent], due_[parent]);
       slot = parent;
     }
-    place(slot, moving);
+    place(slot, moving, at);
   }
   /// Moves the entry at `slot` towards the leaves while its later-due child (the left one on
   /// a tie) is due strictly later.
   void sift_down(std::uint32_t slot) noexcept {
     const std::uint32_t moving = heap_[slot];
-    const std::uint64_t at = table_[moving].next_access;
+    const std::uint64_t at = due_[slot];
     const auto n = static_cast<std::uint32_t>(heap_.size());
     for (;;) {
       std::uint32_t child = 2 * slot + 1;
       if (child >= n) break;
-      if (child + 1 < n && due(child) < due(child + 1)) ++child;
-      if (!(at < due(child))) break;
-      place(slot, heap_[child]);
+      if (child + 1 < n && due_[child] < due_[child + 1]) ++child;
+      if (!(at < due_[child])) break;
+      place(slot, heap_[child], due_[child]);
       slot = child;
     }
-    place(slot, moving);
+    place(slot, moving, at);
   }
   /// Gives entry i the next access `at` and restores the heap order.
   void reschedule(std::uint32_t i, std::uint64_t at) noexcept {
-    const std::uint64_t before = table_[i].next_access;
-    table_[i].next_access = at;
-    if (before < at) {
-      sift_up(table_[i].slot);
-    } else {
-      sift_down(table_[i].slot);
-    }
-  }
-  /// Takes entry i out of the heap: the last slot fills its place and moves up or down.
-  void leave_heap(std::uint32_t i) noexcept {
     const std::uint32_t slot = table_[i].slot;
-    const std::uint32_t last = heap_.back();
-    heap_.pop_back();
-    if (last == i) return;
-    place(slot, last);
-    if (table_[i].next_access < table_[last].next_access) {
+    const std::uint64_t before = due_[slot];
+    due_[slot] = at;
+    if (before < at) {
       sift_up(slot);
     } else {
       sift_down(slot);
     }
   }
+  /// Takes entry i out of the heap: the last slot fills its place and moves up or down.
+  void leave_heap(std::uint32_t i) noexcept {
+    const std::uint32_t slot = table_[i].slot;
+    const std::uint64_t removed = due_[slot];
+    const std::uint32_t last = heap_.back();
+    const std::uint64_t last_due = due_.back();
+    heap_.pop_back();
+    due_.pop_back();
+    if (last == i) return;
+    place(slot, last, last_due);
+    if (removed < last_due) {
+      sift_up(slot);
+    } else {
+      sift_down(slot);
+    }
+  }
+  /// Takes entry i (hash h) out of the slab; it must already be out of the heap and budget.
+  void release(std::uint32_t i, std::uint64_t h) {
+    table_.remove(i, h, [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot] = to; });
+  }
+  void release(std::uint32_t i) { release(i, table_.hash(table_[i].key)); }
   /// Removes entry i (hash h): heap, weight and slab.
   void drop(std::uint32_t i, std::uint64_t h) {
     budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
     leave_heap(i);
-    table_.remove(i, h, [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot] = to; });
+    release(i, h);
   }
-  /// Evicts the key needed farthest in the future (the heap's root).
-  void evict() {
+  /// Evicts the key needed farthest in the future (the heap's root) from the heap and the
+  /// budget, and returns its entry: still in the slab and index, for the caller to release or
+  /// reuse.
+  std::uint32_t evict_detached() {
     const std::uint32_t victim = heap_.front();
-    drop(victim, table_.hash(table_[victim].key));
+    budget_.remove(budget_.weigh(table_[victim].key, table_[victim].value));
+    leave_heap(victim);
     ++evictions_.capacity;
+    return victim;
   }
+  void evict() { release(evict_detached()); }
 
   std::string parameters_;  // always empty: no knobs
   detail::WeightBudget<K, V> budget_;
   detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
   std::vector<std::uint32_t, detail::CountingAllocator<std::uint32_t>> heap_;  // entry numbers
+  std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>> due_;   // heap_[s]'s next access
   std::uint64_t next_access_ = kNever;  // announced for the next operation
   EvictionCounts evictions_{};
 };

@@ -95,15 +95,29 @@ class S3FIFOCore {
       entry.value = std::move(value);
       count_access(entry);
       while (budget_.over()) [[unlikely]]
-        evict();
+        release(evict());
       return false;
     }
     const bool ghost_hit = forget_ghost(key);
     if (weight > small_limit_) [[unlikely]] return false;
-    while (!budget_.has_room_for(weight)) evict();
-    if (!ghost_hit && weight == small_limit_) [[unlikely]] return false;
-    const std::uint32_t i =
-        table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0}, ghost_hit);
+    // The last victim's slab entry is reused for the new key: no entry moves to fill its hole.
+    std::uint32_t i = detail::kNil;
+    while (!budget_.has_room_for(weight)) {
+      release(i);
+      i = evict();
+    }
+    if (!ghost_hit && weight == small_limit_) [[unlikely]] {
+      release(i);
+      return false;
+    }
+    if (i == detail::kNil) {
+      i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0}, ghost_hit);
+    } else {
+      Entry& entry = table_[i];
+      const std::uint64_t old_h = table_.hash(entry.key);
+      entry = Entry{key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0}, ghost_hit};
+      table_.rekey(i, old_h, h);
+    }
     budget_.add(weight);
     queue_weight(ghost_hit) += weight;
     (ghost_hit ? main_ : small_).push_front(table_, i);
@@ -122,8 +136,12 @@ class S3FIFOCore {
     return true;
   }
 
-  /// Hints for callers that know their next keys (see LFUCore); they change nothing.
-  void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
+  /// Hints for callers that know their next keys (see LFUCore); they change nothing. A miss
+  /// reads the key's ghost index slot too, so that is loaded with the cache's.
+  void prefetch_slot(const K& key) const noexcept {
+    table_.prefetch_slot(key);
+    ghosts_.prefetch_slot(key);
+  }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
 
   /// Empties the cache and the ghost; keeps eviction counters and allocated memory.
@@ -200,46 +218,74 @@ class S3FIFOCore {
   void remove_ghost(std::uint32_t g, std::uint64_t h) {
     ghost_weight_ -= ghosts_[g].weight;
     ghost_order_.unlink(ghosts_, g);
+    release_ghost(g, h);
+  }
+
+  /// Takes ghost g (hash h), already out of the FIFO and its weight, out of the slab.
+  void release_ghost(std::uint32_t g, std::uint64_t h) {
     ghosts_.remove(g, h, [this](std::uint32_t from, std::uint32_t to) {
       ghost_order_.relocated(ghosts_, from, to);
     });
   }
 
-  /// The ghost FIFO's own insert: drop the oldest ghosts until `key` fits, then add it.
+  /// The ghost FIFO's own insert: drop the oldest ghosts until `key` fits, then add it in the
+  /// last dropped ghost's slab entry (no entry moves to fill a hole) or a new one.
   void remember_ghost(const K& key, std::uint64_t weight) {
     if (weight > ghost_limit_) return;
+    std::uint32_t g = detail::kNil;  // a dropped ghost: unlinked and weightless, still in the slab
     while (ghost_weight_ + weight > ghost_limit_) {
-      const std::uint32_t g = ghost_order_.tail;
-      remove_ghost(g, ghosts_.hash(ghosts_[g].key));
+      if (g != detail::kNil) release_ghost(g, ghosts_.hash(ghosts_[g].key));
+      g = ghost_order_.tail;
+      ghost_weight_ -= ghosts_[g].weight;
+      ghost_order_.unlink(ghosts_, g);
     }
-    const std::uint32_t g = ghosts_.emplace(ghosts_.hash(key), key, weight, detail::kNil, detail::kNil);
+    const std::uint64_t h = ghosts_.hash(key);
+    if (g == detail::kNil) {
+      g = ghosts_.emplace(h, key, weight, detail::kNil, detail::kNil);
+    } else {
+      const std::uint64_t old_h = ghosts_.hash(ghosts_[g].key);
+      ghosts_[g] = Ghost{key, weight, detail::kNil, detail::kNil};
+      ghosts_.rekey(g, old_h, h);
+    }
     ghost_order_.push_front(ghosts_, g);
     ghost_weight_ += weight;
   }
 
-  /// Unlinks and removes cached entry i (hash h) and its weight.
-  void drop(std::uint32_t i, std::uint64_t h) {
+  /// Unlinks cached entry i and takes off its weight; it stays in the slab and index.
+  void detach(std::uint32_t i) {
     Entry& entry = table_[i];
     const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
     budget_.remove(weight);
     queue_weight(entry.in_main) -= weight;
     (entry.in_main ? main_ : small_).unlink(table_, i);
+  }
+
+  /// Takes entry i (hash h), already detached, out of the slab and index.
+  void release(std::uint32_t i, std::uint64_t h) {
     table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
       (table_[to].in_main ? main_ : small_).relocated(table_, from, to);
     });
   }
+  /// The same for an entry found by number; nothing for kNil.
+  void release(std::uint32_t i) {
+    if (i != detail::kNil) release(i, table_.hash(table_[i].key));
+  }
 
-  /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry.
-  void evict() {
-    if (main_weight_ > main_limit_ || small_.empty()) {
-      evict_main();
-    } else {
-      evict_small();
-    }
+  /// Unlinks and removes cached entry i (hash h) and its weight.
+  void drop(std::uint32_t i, std::uint64_t h) {
+    detach(i);
+    release(i, h);
+  }
+
+  /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry, and returns it detached
+  /// (for the caller to release or reuse), or kNil.
+  std::uint32_t evict() {
+    if (main_weight_ > main_limit_ || small_.empty()) return evict_main();
+    return evict_small();
   }
 
   /// Walks S from its oldest: frequent keys move to M, the first other one is evicted to G.
-  void evict_small() {
+  std::uint32_t evict_small() {
     while (!small_.empty()) {
       const std::uint32_t i = small_.tail;
       Entry& entry = table_[i];
@@ -255,17 +301,15 @@ class S3FIFOCore {
       }
       remember_ghost(entry.key, weight);
       budget_.remove(weight);
-      table_.remove(i, table_.hash(entry.key), [this](std::uint32_t from, std::uint32_t to) {
-        (table_[to].in_main ? main_ : small_).relocated(table_, from, to);
-      });
       ++evictions_.capacity;
-      return;
+      return i;
     }
+    return detail::kNil;
   }
 
   /// Walks M from its oldest: accessed keys go back to its head one step colder (2-bit clock),
   /// the first unaccessed one is evicted.
-  void evict_main() {
+  std::uint32_t evict_main() {
     while (!main_.empty()) {
       const std::uint32_t i = main_.tail;
       Entry& entry = table_[i];
@@ -274,10 +318,11 @@ class S3FIFOCore {
         main_.move_to_front(table_, i);
         continue;
       }
-      drop(i, table_.hash(entry.key));
+      detach(i);
       ++evictions_.capacity;
-      return;
+      return i;
     }
+    return detail::kNil;
   }
 
   detail::WeightBudget<K, V> budget_;  // weight of S and M together, against the bound

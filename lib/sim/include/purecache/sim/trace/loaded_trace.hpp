@@ -50,9 +50,11 @@ class LoadedTrace {
   /// Reads `reader` to its end. Returns nullopt, having read only part of it, as soon as the
   /// requests would take more than `memory_limit` bytes. Throws what TraceReader::read throws.
   /// Stops early, with complete() false, once `*stop_signal` is non-zero (may be null).
+  /// facts().hash is left empty unless `with_hash` (hashing costs about 1 ns per request).
   [[nodiscard]] static std::optional<LoadedTrace> load(TraceReader& reader,
                                                        std::size_t memory_limit,
-                                                       const std::atomic<int>* stop_signal);
+                                                       const std::atomic<int>* stop_signal,
+                                                       bool with_hash = true);
 
   /// The requests to keys that `sampler` keeps, in trace order (SHARDS); facts keep the whole
   /// trace's counts and hash.

@@ -286,6 +286,13 @@ void add_compare_command(CLI::App& app, CompareConfig& config) {
                       "engine); noisy without --repeat")
       ->type_name("P%|N|off")
       ->capture_default_str();
+  compare->add_flag("--exact", config.exact,
+                    "Fail on any change, better or worse, in hits, misses, evictions, bytes "
+                    "missed or backend memory (deterministic: for a tool's own baselines)");
+  compare->add_option("--match", config.match,
+                      "Pair runs on these identity fields only, e.g. trace,engine to judge a "
+                      "changed configuration by its results (default: all; docs/compare.md)")
+      ->type_name("FIELD,...");
   compare->add_option("--format", config.format,
                       "table: on stderr only; json or markdown: also to stdout (or --output) for "
                       "a CI job")

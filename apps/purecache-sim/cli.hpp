@@ -83,6 +83,8 @@ struct CompareConfig {
   std::string max_p99_lock_hold_increase = "off";   // P% or nanoseconds
   std::string format = "table";                     // table | json | markdown
   std::string output;                               // empty: stdout (json, markdown)
+  bool exact = false;          // any change in counts or memory fails, either way
+  std::string match;           // identity fields that pair runs, comma-separated; empty: all
 };
 
 /// `purecache-sim gen ...`.

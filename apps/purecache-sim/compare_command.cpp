@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +30,7 @@ using nlohmann::ordered_json;
 /// One threshold as given: off, an amount in the metric's unit, or a percentage of base.
 struct Gate {
   bool on = false;
+  bool exact = false;  // --exact: any change fails, better or worse
   bool percent = false;
   double max = 0;  // >= 0
   std::string text;
@@ -63,6 +65,7 @@ struct Gates {
   Gate bytes_per_entry;  // increase
   Gate throughput;       // drop
   Gate p99_lock_hold;    // increase
+  Gate exact;            // off, or any change in a deterministic figure
 };
 
 // Comparisons allow for the rounding of the reports' decimal numbers, far below any threshold.
@@ -97,6 +100,9 @@ std::optional<double> number_at(const nlohmann::json& report, const char* a, con
 /// Whether `next` is worse than `base` by more than `gate` allows.
 bool fails(const Row& row) {
   if (row.gate == nullptr || !row.gate->on || !row.base || !row.next) return false;
+  if (row.gate->exact) {
+    return std::fabs(*row.next - *row.base) > kRounding * std::max(1.0, std::fabs(*row.base));
+  }
   const double worse = row.higher_is_better ? *row.base - *row.next : *row.next - *row.base;
   const double allowed = row.gate->allowance(*row.base);
   return worse > allowed + kRounding * std::max(1.0, std::fabs(*row.base));
@@ -124,6 +130,25 @@ RunComparison compare_run(const ReportRun& base, const ReportRun& next, const Ga
       {"p99 lock hold", "p99_lock_hold_ns", p99(b), p99(n), &gates.p99_lock_hold, false, false,
        "ns"},
   };
+  if (gates.exact.on) {
+    // Counts and memory are deterministic: a tool's own baselines pin them exactly.
+    const auto evictions = [](const nlohmann::json& r) -> std::optional<double> {
+      const auto capacity = number_at(r, "evictions", "capacity");
+      const auto expired = number_at(r, "evictions", "expired");
+      if (!capacity || !expired) return std::nullopt;
+      return *capacity + *expired;
+    };
+    for (Row& row : run.rows) {
+      if (row.key != "requests_per_second" && row.key != "p99_lock_hold_ns") row.gate = &gates.exact;
+    }
+    run.rows.push_back({"evictions", "evictions", evictions(b), evictions(n), &gates.exact, false,
+                        false, ""});
+    run.rows.push_back({"bytes missed", "bytes_missed", number_at(b, "bytes_missed"),
+                        number_at(n, "bytes_missed"), &gates.exact, false, false, ""});
+    run.rows.push_back({"backend bytes", "backend_bytes", number_at(b, "memory", "backend_bytes"),
+                        number_at(n, "memory", "backend_bytes"), &gates.exact, false, false,
+                        "bytes"});
+  }
   for (Row& row : run.rows) {
     row.failed = fails(row);
     run.failed = run.failed || row.failed;
@@ -179,6 +204,7 @@ std::string format_gate(const Row& row) {
   if (row.gate == nullptr) return "";
   if (!row.gate->on) return "not gated";
   if (!row.base || !row.next) return "n/a";
+  if (row.gate->exact) return row.failed ? "FAIL: changed (--exact)" : "ok: unchanged";
   const std::string limit = std::string(row.higher_is_better ? "drop" : "increase") + " <= " +
                             row.gate->text + (row.gate->percent || row.unit.empty() ? "" : " " + row.unit);
   return (row.failed ? "FAIL: " : "ok: ") + limit;
@@ -196,6 +222,12 @@ struct Outcome {
 
 std::string where(const ReportRun& run) { return run.file + ":" + std::to_string(run.line); }
 
+/// The run as people read it; with --match, the two sides may differ in configuration.
+std::string title(const RunComparison& run) {
+  if (run.base->identity == run.next->identity) return run.base->label;
+  return run.base->label + " -> " + run.next->label;
+}
+
 std::string summary(const Outcome& outcome) {
   std::string text = std::to_string(outcome.runs.size()) + " runs compared, " +
                      std::to_string(outcome.regressions) + " regressed";
@@ -210,7 +242,7 @@ std::string table(const Outcome& outcome) {
   std::string out;
   char line[512];
   for (const RunComparison& run : outcome.runs) {
-    out += run.base->label + (run.failed ? "  REGRESSION" : "  ok") + "\n";
+    out += title(run) + (run.failed ? "  REGRESSION" : "  ok") + "\n";
     std::snprintf(line, sizeof line, "  %-16s %16s %16s %22s  %s\n", "metric", "base", "new",
                   "delta", "gate");
     out += line;
@@ -252,7 +284,7 @@ std::string markdown(const Outcome& outcome) {
       for (const Row& row : run.rows) {
         std::string gate = format_gate(row);
         if (row.failed) gate = "**" + gate + "**";
-        out += "| " + markdown_cell(run.base->label) + " | " + row.metric + " | " +
+        out += "| " + markdown_cell(title(run)) + " | " + row.metric + " | " +
                format_value(row, row.base) + " | " + format_value(row, row.next) + " | " +
                format_delta(row) + " | " + gate + " |\n";
       }
@@ -296,6 +328,8 @@ std::string json_text(const Outcome& outcome, const Gates& gates, const CompareC
                    : outcome.code == kExitRegression ? "regression"
                                                      : "pass";
   out["exit_code"] = outcome.code;
+  out["exact"] = gates.exact.on;
+  out["match"] = config.match.empty() ? ordered_json("all") : ordered_json(config.match);
   out["gates"] = {{"hit_ratio_drop", gate_json(gates.hit_ratio, "ratio")},
                   {"bytes_per_entry_increase", gate_json(gates.bytes_per_entry, "bytes")},
                   {"throughput_drop", gate_json(gates.throughput, "requests_per_second")},
@@ -334,16 +368,72 @@ std::string json_text(const Outcome& outcome, const Gates& gates, const CompareC
   return out.dump(2) + "\n";
 }
 
-/// Runs keyed by identity; a second report of the same run is an input error.
-std::map<std::string, const ReportRun*> by_identity(const std::vector<ReportRun>& runs) {
+/// --match's words and the identity fields (report_files.cpp) each stands for.
+struct MatchField {
+  std::string_view word;
+  std::vector<std::string_view> identity_keys;
+};
+const std::vector<MatchField>& match_fields() {
+  static const std::vector<MatchField> fields{
+      {"trace", {"trace_hash"}},           {"engine", {"engine"}},
+      {"key_type", {"key_type"}},          {"policy", {"policy"}},
+      {"parameters", {"parameters"}},      {"capacity", {"capacity", "capacity_bytes"}},
+      {"ttl", {"ttl_seconds"}},            {"demand_fill", {"demand_fill"}},
+      {"warmup", {"warmup_requests"}},     {"rate", {"synthetic_rate"}},
+      {"sample_rate", {"sample_rate"}}};
+  return fields;
+}
+
+/// The identity keys that pair runs: every one, or those of --match's words.
+std::vector<std::string_view> match_keys(const std::string& match) {
+  std::vector<std::string_view> keys;
+  if (match.empty()) {
+    for (const MatchField& field : match_fields()) {
+      keys.insert(keys.end(), field.identity_keys.begin(), field.identity_keys.end());
+    }
+    return keys;
+  }
+  std::string words;
+  for (const MatchField& field : match_fields()) {
+    words += (words.empty() ? "" : ",") + std::string(field.word);
+  }
+  std::string_view rest = match;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view word = rest.substr(0, comma);
+    const auto field = std::find_if(match_fields().begin(), match_fields().end(),
+                                    [&](const MatchField& f) { return f.word == word; });
+    if (field == match_fields().end()) {
+      bad_value("match", match, "must be a comma-separated list of " + words);
+    }
+    keys.insert(keys.end(), field->identity_keys.begin(), field->identity_keys.end());
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return keys;
+}
+
+/// The part of a run's identity that pairs it.
+std::string match_key(const ReportRun& run, const std::vector<std::string_view>& keys) {
+  const nlohmann::json identity = nlohmann::json::parse(run.identity);
+  nlohmann::json key = nlohmann::json::object();
+  for (const std::string_view name : keys) key[std::string(name)] = identity[std::string(name)];
+  return key.dump();
+}
+
+/// Runs keyed by what pairs them; two reports with one key on one side are an input error.
+std::map<std::string, const ReportRun*> by_match_key(const std::vector<ReportRun>& runs,
+                                                     const std::vector<std::string_view>& keys,
+                                                     bool partial) {
   std::map<std::string, const ReportRun*> map;
   for (const ReportRun& run : runs) {
-    const auto [at, inserted] = map.emplace(run.identity, &run);
+    const auto [at, inserted] = map.emplace(match_key(run, keys), &run);
     if (!inserted) {
       throw ConfigError(purecache::detail::escaped(run.file) + ":" + std::to_string(run.line) +
                         ": the same run as " + purecache::detail::escaped(at->second->file) + ":" +
                         std::to_string(at->second->line) + " (" + run.label +
-                        "); keep one report per run on each side");
+                        "); keep one report per run on each side" +
+                        (partial ? ", or --match more fields" : ""));
     }
   }
   return map;
@@ -392,7 +482,9 @@ int run_compare(const CompareConfig& config, const CliStreams& streams) {
       .p99_lock_hold =
           parse_gate("max-p99-lock-hold-increase", config.max_p99_lock_hold_increase, true,
                      "must be off, a percentage like 20% or nanoseconds"),
+      .exact = {.on = config.exact, .exact = true, .text = "0"},
   };
+  const std::vector<std::string_view> keys = match_keys(config.match);
   if (config.format != "table" && config.format != "json" && config.format != "markdown") {
     bad_value("format", config.format, "must be table, json or markdown");
   }
@@ -406,12 +498,12 @@ int run_compare(const CompareConfig& config, const CliStreams& streams) {
   }
   const std::vector<ReportRun> base_runs = read_report_runs(config.base);
   const std::vector<ReportRun> next_runs = read_report_runs(config.next);
-  const auto base_map = by_identity(base_runs);
-  const auto next_map = by_identity(next_runs);
+  const auto base_map = by_match_key(base_runs, keys, !config.match.empty());
+  const auto next_map = by_match_key(next_runs, keys, !config.match.empty());
 
   Outcome outcome;
   for (const ReportRun& base : base_runs) {
-    const auto match = next_map.find(base.identity);
+    const auto match = next_map.find(match_key(base, keys));
     if (match == next_map.end()) {
       outcome.missing.push_back(&base);
       continue;
@@ -420,7 +512,7 @@ int run_compare(const CompareConfig& config, const CliStreams& streams) {
     if (outcome.runs.back().failed) ++outcome.regressions;
   }
   for (const ReportRun& next : next_runs) {
-    if (!base_map.contains(next.identity)) outcome.extra.push_back(&next);
+    if (!base_map.contains(match_key(next, keys))) outcome.extra.push_back(&next);
   }
   warn_single_runs(gates.throughput, "--max-throughput-drop", "throughput", outcome.runs, false,
                    outcome.warnings);

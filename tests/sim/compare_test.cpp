@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <tuple>
 #include <sstream>
@@ -129,6 +130,88 @@ TEST_CASE("each compare gate passes at its threshold and fails just beyond it",
     INFO(run.err);
     CHECK(run.code == code);
   }
+}
+
+TEST_CASE("compare --exact fails on any change in counts or memory, better or worse",
+          "[sim][compare]") {
+  const TempFolder dir;
+  {
+    const Run run = compare_with(dir, base_runs(), {"--exact"});
+    INFO(run.err);
+    CHECK(run.code == 0);
+    CHECK(run.err.find("ok: unchanged") != std::string::npos);
+  }
+  struct Change {
+    std::string object;  // "" for a top-level field
+    std::string field;
+    double by;
+  };
+  for (const Change& c : {Change{"", "misses", -1}, Change{"", "hit_ratio", 0.001},
+                          Change{"evictions", "capacity", 1},
+                          Change{"memory", "bytes_per_entry", -0.5}}) {
+    INFO(c.object << "." << c.field);
+    std::vector<json> runs = base_runs();
+    json& value = c.object.empty() ? runs[2][c.field] : runs[2][c.object][c.field];
+    if (value.is_number_integer()) {
+      value = value.get<std::int64_t>() + static_cast<std::int64_t>(c.by);
+    } else {
+      value = value.get<double>() + c.by;
+    }
+    const Run run = compare_with(dir, runs, {"--exact"});
+    INFO(run.err);
+    CHECK(run.code == 1);
+    CHECK(run.err.find("FAIL: changed (--exact)") != std::string::npos);
+    CHECK(run.err.find("1 regressed") != std::string::npos);
+    // Without --exact, an improvement passes.
+    if (c.by < 0 && c.field != "hit_ratio") CHECK(compare_with(dir, runs).code == 0);
+  }
+  // Throughput is printed, not pinned: it changes from run to run.
+  std::vector<json> runs = base_runs();
+  runs[0]["throughput"]["requests_per_second"] = 1.0;
+  CHECK(compare_with(dir, runs, {"--exact"}).code == 0);
+}
+
+// A changed configuration is judged by its results.
+TEST_CASE("compare --match pairs runs on the fields named only", "[sim][compare]") {
+  const TempFolder dir;
+  const std::string golden_lru = dir.file("lru2.json");
+  write_text(golden_lru, quiet_report({"--policy", "lru", "--capacity", "2", "--engine", "fast",
+                                       "--trace", kGolden})
+                             .dump());
+  const auto with_capacity = [&](const char* capacity) {
+    const std::string file = dir.file(std::string("lru") + capacity + "-new.json");
+    write_text(file, quiet_report({"--policy", "lru", "--capacity", capacity, "--engine", "fast",
+                                   "--trace", kGolden})
+                         .dump());
+    return file;
+  };
+  // Another capacity is another run: without --match the runs do not match up.
+  const std::string smaller = with_capacity("1");
+  CHECK(sim({"compare", golden_lru, smaller}).code == 2);
+  // Paired on trace and engine, the smaller cache is a regression, the larger one is not.
+  const Run worse = sim({"compare", golden_lru, smaller, "--match", "trace,engine"});
+  INFO(worse.err);
+  CHECK(worse.code == 1);
+  CHECK(worse.err.find("lru capacity 2, fast, ") != std::string::npos);
+  CHECK(worse.err.find(" -> lru capacity 1, fast, ") != std::string::npos);
+  CHECK(sim({"compare", golden_lru, with_capacity("3"), "--match", "trace,engine",
+             "--max-bytes-per-entry-increase", "off"})
+            .code == 0);
+  // Another trace still does not match.
+  write_text(dir.file("other.txt"), "1\n2\n1\n");
+  write_text(dir.file("other.json"), quiet_report({"--policy", "lru", "--capacity", "2",
+                                                   "--engine", "fast", "--trace",
+                                                   dir.file("other.txt")})
+                                         .dump());
+  CHECK(sim({"compare", golden_lru, dir.file("other.json"), "--match", "trace,engine"}).code == 2);
+  // Two runs that the fields named cannot tell apart are refused, and so is an unknown field.
+  const Run ambiguous = sim({"compare", kBase, kBase, "--match", "trace"});
+  CHECK(ambiguous.code == 2);
+  CHECK(ambiguous.err.find("or --match more fields") != std::string::npos);
+  const Run unknown = sim({"compare", kBase, kBase, "--match", "trace,size"});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("match must be a comma-separated list of trace,engine,") !=
+        std::string::npos);
 }
 
 TEST_CASE("improvements never fail compare, however tight the gates", "[sim][compare]") {

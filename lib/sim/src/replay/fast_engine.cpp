@@ -189,7 +189,7 @@ std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits t
 ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
   if (info(config.policy).offline) {
     // The future is known only once the whole trace is: read it all, then replay from memory.
-    // A replay's report has no trace hash, so none is computed.
+    // The reader hashes what it reads for the report (when asked): the loaded copy needs no hash.
     const std::optional<LoadedTrace> trace =
         LoadedTrace::load(reader, config.offline_memory_limit, config.stop_signal, false);
     if (!trace) {

@@ -90,10 +90,19 @@ struct RunComparison {
   bool failed = false;
 };
 
+/// report[a] or report[a][b] when it is a number. A field may be absent (a fast-engine report has
+/// no backend bytes): find, since const operator[] on a missing key is undefined.
 std::optional<double> number_at(const nlohmann::json& report, const char* a, const char* b = nullptr) {
-  const nlohmann::json* at = &report[a];
-  if (b != nullptr) at = at->is_object() ? &(*at)[b] : nullptr;
-  if (at == nullptr || !at->is_number()) return std::nullopt;
+  const auto outer = report.find(a);
+  if (outer == report.end()) return std::nullopt;
+  const nlohmann::json* at = &*outer;
+  if (b != nullptr) {
+    if (!at->is_object()) return std::nullopt;
+    const auto inner = at->find(b);
+    if (inner == at->end()) return std::nullopt;
+    at = &*inner;
+  }
+  if (!at->is_number()) return std::nullopt;
   return at->get<double>();
 }
 

@@ -19,6 +19,23 @@ void check_output_is_not_trace(const std::string& output, const std::string& tra
   }
 }
 
+void check_output_is_no_input(const std::string& output, const std::vector<std::string>& inputs,
+                              std::string_view what) {
+  if (output.empty()) return;
+  struct stat output_stat {};
+  const bool output_exists = ::stat(output.c_str(), &output_stat) == 0;
+  for (const std::string& input : inputs) {
+    struct stat input_stat {};
+    const bool same = input == output || (output_exists && ::stat(input.c_str(), &input_stat) == 0 &&
+                                          input_stat.st_dev == output_stat.st_dev &&
+                                          input_stat.st_ino == output_stat.st_ino);
+    if (same) {
+      throw ConfigError("--output " + output + " is the input " + input + ": the " +
+                        std::string(what) + " would overwrite it");
+    }
+  }
+}
+
 void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
   if (warmup >= requests) {
     purecache::detail::throw_config_error(

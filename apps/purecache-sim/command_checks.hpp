@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
@@ -14,6 +16,12 @@ namespace purecache::sim {
 /// An output that does not exist yet cannot be the trace. Throws ConfigError
 /// "--output FILE is the trace TRACE: the report would overwrite it".
 void check_output_is_not_trace(const std::string& output, const std::string& trace);
+
+/// Refuses an --output that is one of `inputs` (by name, or the same file through a link): the
+/// command reading them would overwrite one. Throws ConfigError
+/// "--output FILE is the input INPUT: the `what` would overwrite it". Empty output: stdout.
+void check_output_is_no_input(const std::string& output, const std::vector<std::string>& inputs,
+                              std::string_view what);
 
 /// Throws ConfigError "warmup must be below the trace's N requests, got 'W'" unless
 /// warmup < requests.

@@ -1,7 +1,5 @@
 // purecache-sim compare: two sets of reports, run by run, against regression thresholds.
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -9,11 +7,13 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "command_checks.hpp"
 #include "commands.hpp"
 #include "output_writer.hpp"
 #include "purecache/error.hpp"
@@ -324,7 +324,7 @@ ordered_json run_json(const ReportRun& run) {
   return {{"label", run.label},
           {"file", run.file},
           {"line", run.line},
-          {"identity", nlohmann::json::parse(run.identity)}};
+          {"identity", run.identity}};
 }
 
 std::string json_text(const Outcome& outcome, const Gates& gates, const CompareConfig& config) {
@@ -424,13 +424,16 @@ std::vector<std::string_view> match_keys(const std::string& match) {
 
 /// The part of a run's identity that pairs it.
 std::string match_key(const ReportRun& run, const std::vector<std::string_view>& keys) {
-  const nlohmann::json identity = nlohmann::json::parse(run.identity);
   nlohmann::json key = nlohmann::json::object();
-  for (const std::string_view name : keys) key[std::string(name)] = identity[std::string(name)];
+  for (const std::string_view name : keys) {
+    const std::string field(name);
+    key[field] = run.identity.at(field);
+  }
   return key.dump();
 }
 
-/// Runs keyed by what pairs them; two reports with one key on one side are an input error.
+/// Runs keyed by what pairs them, each key computed once; two reports with one key on one side
+/// are an input error.
 std::map<std::string, const ReportRun*> by_match_key(const std::vector<ReportRun>& runs,
                                                      const std::vector<std::string_view>& keys,
                                                      bool partial) {
@@ -446,13 +449,6 @@ std::map<std::string, const ReportRun*> by_match_key(const std::vector<ReportRun
     }
   }
   return map;
-}
-
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {};
-  struct stat sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
 }
 
 /// A speed gate on runs measured once: allowed, but said.
@@ -497,31 +493,33 @@ int run_compare(const CompareConfig& config, const CliStreams& streams) {
   if (config.format != "table" && config.format != "json" && config.format != "markdown") {
     bad_value("format", config.format, "must be table, json or markdown");
   }
-  if (!config.output.empty()) {
-    for (const std::string& input : {config.base, config.next}) {
-      if (config.output == input || same_file(config.output, input)) {
-        throw ConfigError("--output " + config.output + " is the input " + input +
-                          ": the comparison would overwrite it");
-      }
-    }
-  }
+  check_output_is_no_input(config.output, {config.base, config.next}, "comparison");
   const std::vector<ReportRun> base_runs = read_report_runs(config.base);
   const std::vector<ReportRun> next_runs = read_report_runs(config.next);
   const auto base_map = by_match_key(base_runs, keys, !config.match.empty());
   const auto next_map = by_match_key(next_runs, keys, !config.match.empty());
 
   Outcome outcome;
+  // Paired by key once; reported below in each file's own order.
+  std::map<const ReportRun*, const ReportRun*> pairs;
+  std::set<const ReportRun*> paired_next;
+  for (const auto& [key, base] : base_map) {
+    if (const auto match = next_map.find(key); match != next_map.end()) {
+      pairs[base] = match->second;
+      paired_next.insert(match->second);
+    }
+  }
   for (const ReportRun& base : base_runs) {
-    const auto match = next_map.find(match_key(base, keys));
-    if (match == next_map.end()) {
+    const auto pair = pairs.find(&base);
+    if (pair == pairs.end()) {
       outcome.missing.push_back(&base);
       continue;
     }
-    outcome.runs.push_back(compare_run(base, *match->second, gates));
+    outcome.runs.push_back(compare_run(base, *pair->second, gates));
     if (outcome.runs.back().failed) ++outcome.regressions;
   }
   for (const ReportRun& next : next_runs) {
-    if (!base_map.contains(match_key(next, keys))) outcome.extra.push_back(&next);
+    if (!paired_next.contains(&next)) outcome.extra.push_back(&next);
   }
   warn_single_runs(gates.throughput, "--max-throughput-drop", "throughput", outcome.runs, false,
                    outcome.warnings);

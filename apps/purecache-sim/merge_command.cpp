@@ -1,7 +1,5 @@
 // purecache-sim merge: the shards of one sweep, checked whole, as one JSONL.
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <map>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_checks.hpp"
 #include "commands.hpp"
 #include "output_writer.hpp"
 #include "purecache/error.hpp"
@@ -40,13 +39,6 @@ std::string listed(const std::vector<std::uint64_t>& indices) {
   }
   if (indices.size() > kShown) text += " and " + std::to_string(indices.size() - kShown) + " more";
   return text;
-}
-
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {};
-  struct stat sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
 }
 
 void read_runs(const std::string& file, std::vector<RunLine>& runs) {
@@ -81,12 +73,7 @@ void read_runs(const std::string& file, std::vector<RunLine>& runs) {
 }  // namespace
 
 void run_merge(const MergeConfig& config, const CliStreams& streams) {
-  for (const std::string& input : config.inputs) {
-    if (!config.output.empty() && (input == config.output || same_file(input, config.output))) {
-      throw ConfigError("--output " + config.output + " is the input " + input +
-                        ": the merge would overwrite it");
-    }
-  }
+  check_output_is_no_input(config.output, config.inputs, "merge");
   std::vector<RunLine> runs;
   for (const std::string& input : config.inputs) read_runs(input, runs);
 

@@ -115,7 +115,7 @@ std::string number_text(const json& value) { return value.is_null() ? "null" : v
 void name_run(ReportRun& run) {
   const json& r = run.report;
   const json* sample = find(r, "sweep.sample_rate");
-  json identity = {
+  run.identity = {
       {"trace_hash", r["trace"]["hash"]},
       {"engine", r["engine"]},
       {"key_type", r["key_type"]},
@@ -129,7 +129,6 @@ void name_run(ReportRun& run) {
       {"synthetic_rate", r["replay"]["synthetic_rate"]},
       {"sample_rate", sample == nullptr ? json(nullptr) : *sample},
   };
-  run.identity = identity.dump();
   std::string label = r["policy"]["name"].get<std::string>();
   if (const std::string parameters = r["policy"]["parameters"]; !parameters.empty()) {
     label += " (" + parameters + ")";

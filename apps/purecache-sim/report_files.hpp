@@ -15,7 +15,7 @@ struct ReportRun {
   std::string file;
   std::uint64_t line = 0;  // from 1: the report's line, or a one-report file's first line
   nlohmann::json report;
-  std::string identity;  // what makes two reports the same run (docs/compare.md), as JSON text
+  nlohmann::json identity;  // what makes two reports the same run (docs/compare.md): an object
   std::string label;     // the identity for people: "lru capacity 1000, fast, traces/zipf.txt"
 };
 

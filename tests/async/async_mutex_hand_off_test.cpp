@@ -50,6 +50,22 @@ void queue_waiters(ThreadPool& pool, Mutex& mutex, int count, std::vector<int>& 
   static_cast<void>(purecache::sync_wait(worker_thread(pool)));
 }
 
+/// Where each of three waiters, queued on a one-worker pool while this thread held `mutex`,
+/// ran its critical section after this thread released it; checks they got it in FIFO order.
+template <class Mutex>
+std::vector<std::thread::id> threads_of_three_waiters(ThreadPool& pool, Mutex& mutex) {
+  REQUIRE(mutex.try_lock());
+  std::vector<int> order;
+  std::vector<std::thread::id> threads;
+  CountdownLatch done(3);
+  queue_waiters(pool, mutex, 3, order, threads, done);
+  mutex.unlock();
+  done.wait();
+  CHECK(order == std::vector<int>{0, 1, 2});
+  CHECK_FALSE(mutex.is_locked());
+  return threads;
+}
+
 template <class Mutex>
 Task<> increment_rounds(ThreadPool& pool, Mutex& mutex, long& counter, int rounds, int id) {
   for (int round = 0; round < rounds; ++round) {
@@ -68,15 +84,8 @@ TEST_CASE("the inline hand-off runs the next waiter on the releasing thread",
           "[async][mutex][concurrency]") {
   ThreadPool pool(1);
   AsyncMutex mutex;
-  REQUIRE(mutex.try_lock());
-  std::vector<int> order;
-  std::vector<std::thread::id> threads;
-  CountdownLatch done(3);
-  queue_waiters(pool, mutex, 3, order, threads, done);
-  mutex.unlock();
-  done.wait();
-  CHECK(order == std::vector<int>{0, 1, 2});
-  CHECK(threads == std::vector<std::thread::id>(3, std::this_thread::get_id()));
+  CHECK(threads_of_three_waiters(pool, mutex) ==
+        std::vector<std::thread::id>(3, std::this_thread::get_id()));
 }
 
 TEST_CASE("the scheduled hand-off sends each waiter back to its own executor, in FIFO order",
@@ -84,16 +93,7 @@ TEST_CASE("the scheduled hand-off sends each waiter back to its own executor, in
   ThreadPool pool(1);
   const std::thread::id worker = purecache::sync_wait(worker_thread(pool));
   ScheduledAsyncMutex mutex;
-  REQUIRE(mutex.try_lock());
-  std::vector<int> order;
-  std::vector<std::thread::id> threads;
-  CountdownLatch done(3);
-  queue_waiters(pool, mutex, 3, order, threads, done);
-  mutex.unlock();
-  done.wait();
-  CHECK(order == std::vector<int>{0, 1, 2});
-  CHECK(threads == std::vector<std::thread::id>(3, worker));
-  CHECK_FALSE(mutex.is_locked());
+  CHECK(threads_of_three_waiters(pool, mutex) == std::vector<std::thread::id>(3, worker));
 }
 
 TEST_CASE("the scheduled hand-off resumes inline a waiter that has no executor",

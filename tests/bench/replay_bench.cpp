@@ -2,6 +2,9 @@
 // library engine's figure includes the reader, the Cache path and lock timing; the fast
 // engine's the reader and the bare core. The 10M-request figures in docs/performance.md come
 // from scripts/bench-sim.sh; this is the quick, in-process version.
+
+#include <unistd.h>
+
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -15,9 +18,17 @@
 namespace {
 
 const std::string& zipf_trace() {
+  // Per process, and removed at exit: two benchmark runs on one machine must not share it.
+  static const std::filesystem::path file =
+      std::filesystem::temp_directory_path() /
+      ("purecache-replay-bench-" + std::to_string(::getpid()) + ".oracleGeneral.bin");
+  static const struct Cleanup {
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove(file, ignored);
+    }
+  } cleanup;
   static const std::string path = [] {
-    const auto file =
-        std::filesystem::temp_directory_path() / "purecache_replay_bench.oracleGeneral.bin";
     purecache::sim::generate_trace({.kind = purecache::sim::GeneratorKind::zipf,
                                     .keys = 100'000,
                                     .requests = 1'000'000,

@@ -2,6 +2,8 @@
 // temp file (in the page cache after the first pass). Reports requests/s as items_per_second and
 // the file's bytes/s as bytes_per_second (for zstd, the compressed bytes read).
 
+#include <unistd.h>
+
 #include <benchmark/benchmark.h>
 #include <zstd.h>
 
@@ -78,7 +80,9 @@ std::string encode(Kind kind, const std::vector<std::uint64_t>& ids) {
 /// One file per (kind, distinct), written on first use and removed at exit.
 const std::string& trace_file(Kind kind, std::size_t distinct) {
   static const std::filesystem::path dir = [] {
-    auto path = std::filesystem::temp_directory_path() / "purecache-trace-bench";
+    // Per process: two benchmark runs on one machine must not share (or delete) the files.
+    auto path = std::filesystem::temp_directory_path() /
+                ("purecache-trace-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(path);
     return path;
   }();

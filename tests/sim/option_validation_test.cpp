@@ -14,9 +14,9 @@
 
 namespace {
 
-using purecache::test::read_file;
+using purecache::test::read_text;
 using purecache::test::TempDir;
-using purecache::test::write_file;
+using purecache::test::write_text;
 
 const std::string kGolden = std::string(PURECACHE_SOURCE_DIR) + "/tests/data/golden/";
 const std::string kTruncatedOracle =
@@ -117,7 +117,7 @@ TEST_CASE("unsigned options are plain decimal and must fit their type", "[sim][e
                          dir.file(seed + ".txt")});
     REQUIRE(run.code == 0);
   }
-  CHECK(read_file(dir.file("010.txt")) == read_file(dir.file("10.txt")));
+  CHECK(read_text(dir.file("010.txt")) == read_text(dir.file("10.txt")));
 }
 
 TEST_CASE("a warm-up as long as an oracleGeneral file is refused before replaying it",
@@ -144,7 +144,7 @@ TEST_CASE("a percentage capacity's first pass checks the warm-up before the repl
   std::string text;
   for (int i = 0; i < 12; ++i)
     text += "a\n";
-  write_file(trace, text);
+  write_text(trace, text);
   const std::vector<std::string> args{"--policy", "lru-ttl",  "--ttl", "9223372036", "--rate",
                                       "1e-9",     "--warmup", "12",    "--trace",    trace};
   auto percent = args;

@@ -16,10 +16,10 @@
 #include "trace/trace_test_support.hpp"
 
 using purecache::sim::run_cli;
-using purecache::test::read_file;
+using purecache::test::read_text;
 using purecache::test::TempDir;
 using purecache::test::trace_data;
-using purecache::test::write_file;
+using purecache::test::write_text;
 
 namespace {
 
@@ -45,7 +45,7 @@ TEST_CASE("a trace path with byte 0xE9 gives a valid report that names it escape
           "[sim][report][hostile]") {
   TempDir dir;
   const std::string path = dir.file("caf\xE9 \\ 1.txt");
-  write_file(path, "caf\xE9\nna\xEFve\ncaf\xE9\n");  // latin-1 keys, too
+  write_text(path, "caf\xE9\nna\xEFve\ncaf\xE9\n");  // latin-1 keys, too
   const auto report = valid_report({"--trace", path, "--capacity", "1"});
   CHECK(report["trace"]["path"] == dir.file("caf\\xE9 \\\\ 1.txt"));
   CHECK(report["trace"]["distinct_keys"] == 2);
@@ -55,7 +55,7 @@ TEST_CASE("latin-1 and cut UTF-8 in skipped records give a valid report",
           "[sim][report][hostile]") {
   TempDir dir;
   const std::string path = dir.file("d\xE9j\xE0.csv");
-  write_file(path, read_file(trace_data("csv_hostile_values.csv")));
+  write_text(path, read_text(trace_data("csv_hostile_values.csv")));
   const auto report = valid_report({"--trace", path, "--on-error", "skip", "--capacity", "1"});
   const std::string shown = dir.file("d\\xE9j\\xE0.csv");
   CHECK(report["trace"]["path"] == shown);
@@ -75,7 +75,7 @@ TEST_CASE("latin-1 and cut UTF-8 in skipped records give a valid report",
 TEST_CASE("messages stay printable on stderr whatever the trace holds", "[sim][errors][hostile]") {
   TempDir dir;
   const std::string path = dir.file("bell\a.csv");
-  write_file(path, "key,size\nk,1\x1B]0;owned\a\n");
+  write_text(path, "key,size\nk,1\x1B]0;owned\a\n");
   const Run run = sim({"--trace", path});
   CHECK(run.code == 2);
   CHECK(run.out.empty());

@@ -23,10 +23,10 @@
 
 using purecache::sim::run_cli;
 using purecache::test::FifoWriter;
-using purecache::test::read_file;
+using purecache::test::read_text;
 using purecache::test::TempDir;
 using purecache::test::trace_data;
-using purecache::test::write_file;
+using purecache::test::write_text;
 
 namespace {
 
@@ -88,7 +88,7 @@ TEST_CASE("a FIFO with the default 10% capacity gives the counts of the regular 
     INFO(file);
     TempDir dir;
     // Named as the file: detection by name must not tell them apart.
-    FifoWriter fifo(dir.file(std::filesystem::path(file).filename().string()), read_file(file));
+    FifoWriter fifo(dir.file(std::filesystem::path(file).filename().string()), read_text(file));
     REQUIRE(fifo.created());
     const auto from_fifo = report({"--trace", fifo.path(), "--capacity", "10%"});
     CHECK(from_fifo["trace"]["path"] == fifo.path());
@@ -101,12 +101,12 @@ TEST_CASE("a trace named - or /dev/stdin reads standard input, once", "[sim][str
   const auto expected = counts(report({"--trace", file}));
   for (const std::string path : {"-", "/dev/stdin"}) {
     INFO(path);
-    StdinFrom input(read_file(file));
+    StdinFrom input(read_text(file));
     const auto r = report({"--trace", path});
     CHECK(r["trace"]["path"] == path);
     CHECK(counts(r) == expected);
   }
-  StdinFrom compressed(read_file(purecache::test::real_trace("cloudPhysicsIO.oracleGeneral.bin")));
+  StdinFrom compressed(read_text(purecache::test::real_trace("cloudPhysicsIO.oracleGeneral.bin")));
   const auto r = report({"--trace", "-", "--capacity", "1000"});
   CHECK(r["trace"]["format"] == "oracle-general");
   CHECK(r["trace"]["compressed"] == true);
@@ -153,7 +153,7 @@ TEST_CASE("a trace with no request says what was dropped", "[sim][errors]") {
 
   TempDir dir;
   const std::string zero_sizes = dir.file("zero.oracleGeneral.bin");
-  write_file(zero_sizes, std::string(48, '\0'));  // two records of size 0
+  write_text(zero_sizes, std::string(48, '\0'));  // two records of size 0
   run = sim({"--trace", zero_sizes, "--capacity", "5"});
   CHECK(run.code == 2);
   CHECK(run.err == "purecache-sim: error: " + zero_sizes +

@@ -18,7 +18,7 @@
 namespace {
 
 using purecache::test::TempDir;
-using purecache::test::write_file;
+using purecache::test::write_text;
 
 using purecache::test::Run;
 using purecache::test::sim;
@@ -38,7 +38,7 @@ std::string same_key_trace(const TempDir& dir, int count) {
   std::string text;
   for (int i = 0; i < count; ++i)
     text += "a\n";
-  write_file(path, text);
+  write_text(path, text);
   return path;
 }
 
@@ -126,7 +126,7 @@ TEST_CASE("trace times near 2^63 ns: expiries past the clock saturate and never 
   const TempDir dir;
   const std::string csv = dir.file("late.csv");
   // The last two nanoseconds a request may have: 2^63-3 and 2^63-2 ns.
-  write_file(csv, "timestamp,key\n9223372036.854775805,a\n9223372036.854775806,a\n");
+  write_text(csv, "timestamp,key\n9223372036.854775805,a\n9223372036.854775806,a\n");
   auto hits = [&](const std::string& ttl) {
     return report({"--policy", "ttl", "--ttl", ttl, "--trace", csv})["hits"];
   };
@@ -135,7 +135,7 @@ TEST_CASE("trace times near 2^63 ns: expiries past the clock saturate and never 
   CHECK(hits("9223372036") == 1);  // saturates at 2^63-1 ns: never expires
   // A trace TTL of the largest size saturates the same way.
   const std::string with_ttl = dir.file("late_ttl.csv");
-  write_file(with_ttl,
+  write_text(with_ttl,
              "timestamp,key,op,ttl\n9223372036.854775805,a,set,9223372036.854775807\n"
              "9223372036.854775806,a,get,0\n");
   CHECK(report({"--policy", "ttl", "--ttl", "1e-9", "--trace", with_ttl})["hits"] == 1);
@@ -146,22 +146,22 @@ TEST_CASE("a trace time at or past 2^63-1 ns is refused with the time as written
   const TempDir dir;
   const std::string last = dir.file("last.csv");
   // 2^63-1 ns is where saturated expiries sit; a request there would see every entry expired.
-  write_file(last, "timestamp,key\n9223372036.854775806,a\n9223372036.854775807,a\n");
+  write_text(last, "timestamp,key\n9223372036.854775806,a\n9223372036.854775807,a\n");
   CHECK(error_of({"--policy", "ttl", "--ttl", "1", "--trace", last}) ==
         "purecache-sim: error: " + last +
             ":3: timestamp '9223372036.854775807' exceeds 9223372036.854775806 seconds\n");
   const std::string past = dir.file("past.csv");
-  write_file(past, "timestamp,key\n18446744073709551616,a\n");
+  write_text(past, "timestamp,key\n18446744073709551616,a\n");
   CHECK(error_of({"--policy", "ttl", "--ttl", "1", "--trace", past}) ==
         "purecache-sim: error: " + past +
             ":2: timestamp '18446744073709551616' exceeds 9223372036.854775806 seconds\n");
   const std::string twitter = dir.file("late.twitter");
-  write_file(twitter, "9223372037,k,1,1,1,get,0\n");
+  write_text(twitter, "9223372037,k,1,1,1,get,0\n");
   CHECK(error_of({"--policy", "ttl", "--ttl", "1", "--trace", twitter}) ==
         "purecache-sim: error: " + twitter +
             ":1: timestamp '9223372037' exceeds 9223372036.854775806 seconds\n");
   const std::string long_ttl = dir.file("long_ttl.twitter");
-  write_file(long_ttl, "0,k,1,1,1,get,9223372036.854775808\n");
+  write_text(long_ttl, "0,k,1,1,1,get,9223372036.854775808\n");
   CHECK(error_of({"--policy", "ttl", "--ttl", "1", "--trace", long_ttl}) ==
         "purecache-sim: error: " + long_ttl +
             ":1: ttl '9223372036.854775808' exceeds 9223372036.854775807 seconds\n");
@@ -172,7 +172,7 @@ TEST_CASE("oracleGeneral times near 2^32 s convert to nanoseconds exactly", "[si
   // seconds: a 1 s TTL expires exactly at the second get, a 2 s TTL does not.
   const TempDir dir;
   const std::string trace = dir.file("late.oracleGeneral.bin");
-  write_file(trace, oracle_record(4294967294u, 7, 1) + oracle_record(4294967295u, 7, 1));
+  write_text(trace, oracle_record(4294967294u, 7, 1) + oracle_record(4294967295u, 7, 1));
   auto hits = [&](const std::string& ttl) {
     return report({"--policy", "ttl", "--ttl", ttl, "--trace", trace})["hits"];
   };

@@ -20,7 +20,7 @@ using purecache::test::read_all;
 using purecache::test::TempDir;
 using purecache::test::trace_data;
 using purecache::test::trace_error;
-using purecache::test::write_file;
+using purecache::test::write_text;
 
 namespace {
 
@@ -124,7 +124,7 @@ TEST_CASE("a path with control characters stays one line in messages", "[trace][
 TEST_CASE("a line may hold 1048576 bytes before its newline, and no more", "[trace][hostile]") {
   TempDir dir;
   const std::string path = dir.file("limit.txt");
-  write_file(path, "first\n" + std::string(kMiB, 'x') + "\n" + std::string(kMiB + 1, 'y') +
+  write_text(path, "first\n" + std::string(kMiB, 'x') + "\n" + std::string(kMiB + 1, 'y') +
                        "\nlast\n" + std::string(kMiB, 'z'));
   CHECK(trace_error(path) == path + ":3: line longer than 1048576 bytes");
 
@@ -139,7 +139,7 @@ TEST_CASE("input without newlines fails after about one buffer, not after readin
           "[trace][hostile]") {
   TempDir dir;
   const std::string path = dir.file("zeros");
-  write_file(path, std::string(8 * kMiB, '\0'));
+  write_text(path, std::string(8 * kMiB, '\0'));
   for (const bool skip : {false, true}) {
     INFO("skip_errors " << skip);
     TraceReader reader(path, TraceOptions{.format = TraceFormat::text, .skip_errors = skip});
@@ -199,7 +199,7 @@ TEST_CASE("a format guessed from the content is named in an error on the line it
   // Detected from content alone (no telling name): the 7 fields were the evidence.
   TempDir dir;
   const std::string unnamed = dir.file("trace");
-  write_file(unnamed, "1,k,2,3,4,fetch,0\n");
+  write_text(unnamed, "1,k,2,3,4,fetch,0\n");
   CHECK(trace_error(unnamed) ==
         unnamed +
             ":1: unknown op 'fetch' (format detected as twitter: the first line has 7 "
@@ -218,7 +218,7 @@ TEST_CASE("the first bad line is reported, even when a later one is malformed to
   // line 5, in the same group, is malformed. Line 4's error comes first.
   TempDir dir;
   const std::string path = dir.file("keys.csv");
-  write_file(path, "key,size\na,1\nb,2\nc,3\nd,x\n");
+  write_text(path, "key,size\na,1\nb,2\nc,3\nd,x\n");
   CHECK(trace_error(path, TraceOptions{.max_keys = 2}) ==
         path + ":4: too many distinct keys (limit 2)");
 }

@@ -52,7 +52,7 @@ std::uint64_t first_seen_bytes(const std::vector<Request>& requests) {
 
 /// Decompresses the zstd file `from` into `to` with the zstd library.
 void decompress_file(const std::string& from, const std::string& to) {
-  const std::string packed = purecache::test::read_file(from);
+  const std::string packed = purecache::test::read_text(from);
   const unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
   REQUIRE(size != ZSTD_CONTENTSIZE_UNKNOWN);
   REQUIRE(size != ZSTD_CONTENTSIZE_ERROR);
@@ -60,12 +60,12 @@ void decompress_file(const std::string& from, const std::string& to) {
   const std::size_t got = ZSTD_decompress(plain.data(), plain.size(), packed.data(), packed.size());
   REQUIRE(ZSTD_isError(got) == 0U);
   REQUIRE(got == size);
-  purecache::test::write_file(to, plain);
+  purecache::test::write_text(to, plain);
 }
 
 /// Compresses `from` into `to` with the zstd library, in several frames to exercise frame joins.
 void compress_file(const std::string& from, const std::string& to) {
-  const std::string plain = purecache::test::read_file(from);
+  const std::string plain = purecache::test::read_text(from);
   std::string packed;
   constexpr std::size_t kFrame = 1 << 20;
   for (std::size_t at = 0; at < plain.size(); at += kFrame) {
@@ -75,7 +75,7 @@ void compress_file(const std::string& from, const std::string& to) {
     REQUIRE(ZSTD_isError(got) == 0U);
     packed.append(frame.data(), got);
   }
-  purecache::test::write_file(to, packed);
+  purecache::test::write_text(to, packed);
 }
 
 }  // namespace

@@ -185,12 +185,12 @@ TEST_CASE("batch sizes 1, 7 and 4096 yield the same requests for every format", 
 TEST_CASE("a zstd trace is detected by extension or by magic and reads like the plain one",
           "[trace]") {
   purecache::test::TempDir dir;
-  const std::string plain = purecache::test::read_file(trace_data("tiny.csv"));
+  const std::string plain = purecache::test::read_text(trace_data("tiny.csv"));
   const std::string by_name = dir.file("tiny.csv.zst");
   const std::string by_magic = dir.file("no_hint");
-  purecache::test::write_file(by_name, zstd_compress(plain));
+  purecache::test::write_text(by_name, zstd_compress(plain));
   // Two frames back to back form one stream.
-  purecache::test::write_file(by_magic,
+  purecache::test::write_text(by_magic,
                               zstd_compress(plain.substr(0, 40)) + zstd_compress(plain.substr(40)));
 
   const auto expected = read_all(trace_data("tiny.csv"));
@@ -208,7 +208,7 @@ TEST_CASE("a zstd trace is detected by extension or by magic and reads like the 
 TEST_CASE("a zstd file holding no data is an empty trace", "[trace]") {
   purecache::test::TempDir dir;
   const std::string path = dir.file("nothing.txt.zst");
-  purecache::test::write_file(path, zstd_compress(""));
+  purecache::test::write_text(path, zstd_compress(""));
   CHECK(purecache::test::trace_error(path) == path + ": trace is empty");
 }
 
@@ -216,7 +216,7 @@ TEST_CASE("a line longer than the read buffer is an error that skip mode can pas
           "[trace]") {
   purecache::test::TempDir dir;
   const std::string path = dir.file("long_line.txt");
-  purecache::test::write_file(path, "first\n" + std::string(3'000'000, 'x') + "\nlast\n");
+  purecache::test::write_text(path, "first\n" + std::string(3'000'000, 'x') + "\nlast\n");
   CHECK(purecache::test::trace_error(path) == path + ":2: line longer than 1048576 bytes");
 
   TraceReader reader(path, TraceOptions{.skip_errors = true});

@@ -21,7 +21,7 @@ using purecache::sim::TraceSource;
 using purecache::sim::TraceSourceOptions;
 using purecache::test::FifoWriter;
 using purecache::test::read_all;
-using purecache::test::read_file;
+using purecache::test::read_text;
 using purecache::test::real_trace;
 using purecache::test::same_requests;
 using purecache::test::TempDir;
@@ -48,7 +48,7 @@ TEST_CASE("two readers of one FIFO source read what two readers of the file read
     INFO(name);
     const std::string file = trace_data(name);
     TempDir dir;
-    FifoWriter fifo(dir.file("fifo"), read_file(file));
+    FifoWriter fifo(dir.file("fifo"), read_text(file));
     REQUIRE(fifo.created());
     TraceSource source(fifo.path());
     CHECK_FALSE(source.regular_file());
@@ -59,14 +59,14 @@ TEST_CASE("two readers of one FIFO source read what two readers of the file read
     CHECK(same_requests(first_requests, expected));
     CHECK(same_requests(read_all(second), expected));
     CHECK(second.format() == TraceReader(file).format());
-    CHECK(second.total_bytes() == read_file(file).size());  // known once the end was read
+    CHECK(second.total_bytes() == read_text(file).size());  // known once the end was read
   }
 }
 
 TEST_CASE("a compressed trace through a FIFO is detected by its magic bytes", "[trace][source]") {
   const std::string file = real_trace("cloudPhysicsIO.oracleGeneral.bin");
   TempDir dir;
-  FifoWriter fifo(dir.file("fifo"), read_file(file));
+  FifoWriter fifo(dir.file("fifo"), read_text(file));
   REQUIRE(fifo.created());
   TraceReader reader(fifo.path());
   const auto requests = read_all(reader);
@@ -79,7 +79,7 @@ TEST_CASE("readers of one source can take turns, each from the start", "[trace][
   const std::string bytes = text_trace(3 * kMiB);
   TempDir dir;
   const std::string file = dir.file("keys.txt");
-  purecache::test::write_file(file, bytes);
+  purecache::test::write_text(file, bytes);
   FifoWriter fifo(dir.file("fifo"), bytes);
   REQUIRE(fifo.created());
   for (const std::string& path : {file, fifo.path()}) {
@@ -145,7 +145,7 @@ TEST_CASE("a regular file source is read in place by every reader", "[trace][sou
   CHECK(source.path() == file);
   TraceReader first(source);
   TraceReader second(source);
-  CHECK(first.total_bytes() == read_file(file).size());
+  CHECK(first.total_bytes() == read_text(file).size());
   CHECK(same_requests(read_all(first), read_all(second)));
 }
 

@@ -1,10 +1,6 @@
 #pragma once
 // Helpers shared by the [trace] tests: data paths, whole-trace reads, temp directories.
 
-#include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +10,7 @@
 #include "purecache/error.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
+#include "support/temp_files.hpp"
 
 namespace purecache::test {
 
@@ -71,38 +68,7 @@ inline std::string trace_error(const std::string& path, const TraceOptions& opti
   return "";
 }
 
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path() /
-            ("purecache-trace-" + std::to_string(stamp) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  [[nodiscard]] std::string file(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-inline void write_file(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-inline std::string read_file(const std::string& path) {
-  std::string bytes(static_cast<std::size_t>(std::filesystem::file_size(path)), '\0');
-  std::ifstream in(path, std::ios::binary);
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return bytes;
-}
+/// The trace tests' name for the shared per-test directory.
+using TempDir = TempFolder;
 
 }  // namespace purecache::test

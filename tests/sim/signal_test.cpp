@@ -164,3 +164,32 @@ TEST_CASE("an interrupted gen leaves its target as it was and no temporary",
     CHECK(folder.names() == std::vector<std::string>{"err", "out", "t.txt"});
   }
 }
+
+TEST_CASE("a signal mid-sweep writes no cut-short run and leaves an existing --output as it was",
+          "[sim][signal][process][sweep]") {
+  const IgnoreSigpipe no_sigpipe;
+  // Streamed (the trace is over --memory-limit): every run is mid-trace when the signal lands.
+  // Held (the limit is high): the signal lands while the trace is still being read into memory.
+  for (const char* memory_limit : {"1000", "1000000000"}) {
+    INFO("--memory-limit " << memory_limit);
+    const TempFolder folder;
+    const std::string fifo = folder.file("trace.txt");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string output = folder.file("r.jsonl");
+    write_text(output, "old\n");
+    Child child({sim_binary(), "sweep", "--trace", fifo, "--format", "text", "--engine", "fast",
+                 "--policies", "lru,fifo", "--capacities", "10,100", "--memory-limit",
+                 memory_limit, "-o", output},
+                {.stdout_path = folder.file("out"), .stderr_path = folder.file("err")});
+    const int fd = open_writer(fifo, child);
+    REQUIRE(fd >= 0);
+    REQUIRE(eventually([&] { return child.catches(SIGINT); }));
+    write_keys(fd, 0, kFirstLines);
+    child.send(SIGINT);
+    write_keys(fd, kFirstLines, kLastLines);
+    ::close(fd);
+    CHECK(describe(child.wait()) == "exit 130");
+    CHECK(read_text(output) == "old\n");
+    CHECK(folder.names() == std::vector<std::string>{"err", "out", "r.jsonl", "trace.txt"});
+  }
+}

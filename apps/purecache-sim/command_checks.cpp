@@ -74,11 +74,12 @@ bool every_key_is_a_number(const TraceReader& reader) noexcept {
   return true;
 }
 
-void check_sizes_for_bytes(bool has_sizes, const std::string& path, TraceFormat format) {
+void check_sizes_for_bytes(bool has_sizes, const std::string& path, TraceFormat format,
+                           std::string_view what, std::string_view instead) {
   if (has_sizes) return;
-  throw ConfigError("--capacity-bytes weighs objects by their sizes, and " + path + " (" +
-                    std::string(to_string(format)) +
-                    ") has none: give a trace with sizes, or --capacity in entries");
+  throw ConfigError(std::string(what) + " weighs objects by their sizes, and " + path + " (" +
+                    std::string(to_string(format)) + ") has none: give a trace with sizes, or " +
+                    std::string(instead) + " in entries");
 }
 
 }  // namespace purecache::sim

@@ -37,7 +37,11 @@ void check_warmup(std::uint64_t warmup, std::uint64_t requests);
 /// library's u64 keys fit the trace. O(distinct keys).
 [[nodiscard]] bool every_key_is_a_number(const TraceReader& reader) noexcept;
 
-/// A byte capacity weighs objects by the trace's sizes: throws ConfigError when it has none.
-void check_sizes_for_bytes(bool has_sizes, const std::string& path, TraceFormat format);
+/// A byte capacity weighs objects by the trace's sizes: throws ConfigError when it has none,
+/// "WHAT weighs objects by their sizes, and PATH (FORMAT) has none: give a trace with sizes, or
+/// INSTEAD in entries".
+void check_sizes_for_bytes(bool has_sizes, const std::string& path, TraceFormat format,
+                           std::string_view what = "--capacity-bytes",
+                           std::string_view instead = "--capacity");
 
 }  // namespace purecache::sim

@@ -154,11 +154,8 @@ void run_byte_mrc(const MrcCommandConfig& config, const CliStreams& streams,
   TraceSource source(config.trace);
   {
     const TraceReader probe(source, options);
-    if (!probe.has_sizes()) {
-      throw ConfigError("a byte curve weighs objects by their sizes, and " + config.trace + " (" +
-                        std::string(to_string(probe.format())) +
-                        ") has none: give a trace with sizes, or --capacities in entries");
-    }
+    check_sizes_for_bytes(probe.has_sizes(), config.trace, probe.format(), "a byte curve",
+                          "--capacities");
   }
   const bool needs_counts =
       specs.empty() || std::any_of(specs.begin(), specs.end(),

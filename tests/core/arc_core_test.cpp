@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <list>
 #include <optional>
-#include <random>
 
 #include "purecache/core/arc_core.hpp"
 #include "purecache/error.hpp"
 #include "support/core_printers.hpp"
+#include "support/random_model_run.hpp"
 
 namespace {
 
@@ -274,33 +274,10 @@ TEST_CASE("ARC matches a plain list model over random operations", "[core][arc]"
       Core core = by_weight ? Core(CoreConfig{.max_weight = limit}, weigh_value())
                             : Core(CoreConfig{.capacity = limit});
       ARCModel model(limit, by_weight);
-      std::mt19937 random(static_cast<std::uint32_t>(limit * 2 + by_weight));
-      const int keys = static_cast<int>(limit) * 3 + 2;
-      for (int step = 0; step < 3000; ++step) {
-        const int key = static_cast<int>(random() % static_cast<std::uint32_t>(keys));
-        const auto op = static_cast<unsigned>(random() % 20);
-        INFO("step " << step << " key " << key << " op " << op);
-        if (op < 12) {
-          const int* got = core.get(key, kNow);
-          const std::optional<int> want = model.get(key);
-          REQUIRE((got != nullptr) == want.has_value());
-          if (got != nullptr) REQUIRE(*got == *want);
-          if (got == nullptr) {
-            const int value = 1 + static_cast<int>(random() % 3);
-            REQUIRE(core.set(key, value, kNow, kDefaultTTL) == model.set(key, value));
-          }
-        } else if (op < 19) {
-          const int value = 1 + static_cast<int>(random() % 4);
-          REQUIRE(core.set(key, value, kNow, kDefaultTTL) == model.set(key, value));
-        } else {
-          REQUIRE(core.erase(key, kNow) == model.erase(key));
-        }
-        REQUIRE(core.where(key) == model.where(key));
-        REQUIRE(core.size() == model.size());
-        REQUIRE(core.weight() == model.used());
-        REQUIRE(core.target() == model.target());
-        REQUIRE(core.evictions().capacity == model.evictions);
-      }
+      purecache::test::run_random_operations(
+          core, model, static_cast<std::uint32_t>(limit * 2 + by_weight),
+          static_cast<int>(limit) * 3 + 2, 3000,
+          [](const Core& c, const ARCModel& m) { REQUIRE(c.target() == m.target()); });
     }
   }
 }

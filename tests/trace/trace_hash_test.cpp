@@ -88,8 +88,9 @@ TEST_CASE("the trace hash is the formula of docs/report-schema.md", "[trace][has
   std::uint64_t sum = 0;
   for (std::uint64_t n = 0; n < requests.size(); ++n) {
     const Request& r = requests[n];
-    const std::uint64_t fields = m((r.key | std::uint64_t{r.size} << 32) ^ 0x9E3779B97F4A7C15ULL,
-                                   static_cast<std::uint64_t>(r.time.count()) ^ 0xBF58476D1CE4E5B9ULL);
+    const std::uint64_t fields =
+        m((r.key | std::uint64_t{r.size} << 32) ^ 0x9E3779B97F4A7C15ULL,
+          static_cast<std::uint64_t>(r.time.count()) ^ 0xBF58476D1CE4E5B9ULL);
     sum += m(fields ^ static_cast<std::uint64_t>(r.ttl.count()),
              (n << 2 | static_cast<std::uint64_t>(r.op)) ^ 0x94D049BB133111EBULL);
   }

@@ -35,8 +35,8 @@ class TraceHash {
     std::uint64_t position = count_;
     for (const Request& r : requests) {
       const std::uint64_t key_size = std::uint64_t{r.size} << 32 | r.key;
-      const std::uint64_t fields = fold_multiply(key_size ^ kKeySizeSalt,
-                                                 static_cast<std::uint64_t>(r.time.count()) ^ kTimeSalt);
+      const std::uint64_t fields = fold_multiply(
+          key_size ^ kKeySizeSalt, static_cast<std::uint64_t>(r.time.count()) ^ kTimeSalt);
       sum += fold_multiply(fields ^ static_cast<std::uint64_t>(r.ttl.count()),
                            (position << 2 | static_cast<std::uint64_t>(r.op)) ^ kPositionSalt);
       ++position;

@@ -241,10 +241,10 @@ TEST_CASE("compare lists missing and extra runs and exits 2", "[sim][compare]") 
   CHECK(run.code == 2);
   CHECK(run.out.empty());
   CHECK(run.err.find("missing from NEW: lru capacity 2, fast, tests/data/golden/abacbada.txt "
-                     "(trace hash c574fcac5541acc9), " + kBase + ":1\n") != std::string::npos);
+                     "(trace hash d1815154abd95a24), " + kBase + ":1\n") != std::string::npos);
   CHECK(run.err.find("missing from NEW: lfu capacity 2, fast") != std::string::npos);
   CHECK(run.err.find("not in BASE: lru capacity 5, fast, tests/data/golden/abacbada.txt (trace "
-                     "hash c574fcac5541acc9), " + dir.file("new.jsonl") + ":1\n") !=
+                     "hash d1815154abd95a24), " + dir.file("new.jsonl") + ":1\n") !=
         std::string::npos);
   CHECK(run.err.find("purecache-sim: error: the runs of " + kBase + " and " +
                      dir.file("new.jsonl") +
@@ -360,12 +360,12 @@ TEST_CASE("every report carries trace.hash: the sweep's, whatever the path or co
           "[sim][compare][trace-hash]") {
   const json single = quiet_report({"--engine", "fast", "--capacity", "2", "--trace", kGolden});
   const json library = library_report();
-  CHECK(single["trace"]["hash"] == "c574fcac5541acc9");
-  CHECK(library["trace"]["hash"] == "c574fcac5541acc9");
-  CHECK(base_runs()[0]["trace"]["hash"] == "c574fcac5541acc9");  // a sweep's line
+  CHECK(single["trace"]["hash"] == "d1815154abd95a24");
+  CHECK(library["trace"]["hash"] == "d1815154abd95a24");
+  CHECK(base_runs()[0]["trace"]["hash"] == "d1815154abd95a24");  // a sweep's line
   // The same requests in csv hash alike; percentages read the trace first, and hash the same.
   CHECK(quiet_report({"--capacity", "50%", "--trace", kData + "golden/abacbada.csv"})["trace"]
-                    ["hash"] == "c574fcac5541acc9");
+                    ["hash"] == "d1815154abd95a24");
 }
 
 TEST_CASE("a replay repeated K times counts alike and reports the medians",

@@ -1,9 +1,14 @@
 #include "purecache/sim/trace/trace_hash.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "purecache/detail/uint128.hpp"
+#include "purecache/sim/detail/splitmix64.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
 using purecache::sim::Op;
@@ -70,6 +75,55 @@ TEST_CASE("the trace hash changes with any counted field, the order or the lengt
   changed.push_back(Request{});
   CHECK(hash_of(changed) != hex);
   CHECK(hash_of({}) != hash_of({Request{}}));
+}
+
+TEST_CASE("the trace hash is the formula of docs/report-schema.md", "[trace][hash]") {
+  // Written out again from the document, not from the class: a change to either fails here.
+  const auto m = [](std::uint64_t a, std::uint64_t b) {
+    const auto product = static_cast<purecache::detail::Uint128>(a) * b;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+  };
+  const auto finalise = purecache::sim::detail::splitmix64_mix;
+  const auto requests = sample_requests();
+  std::uint64_t sum = 0;
+  for (std::uint64_t n = 0; n < requests.size(); ++n) {
+    const Request& r = requests[n];
+    const std::uint64_t fields =
+        m((r.key | std::uint64_t{r.size} << 32) ^ 0x9E3779B97F4A7C15ULL,
+          static_cast<std::uint64_t>(r.time.count()) ^ 0xBF58476D1CE4E5B9ULL);
+    sum += m(fields ^ static_cast<std::uint64_t>(r.ttl.count()),
+             (n << 2 | static_cast<std::uint64_t>(r.op)) ^ 0x94D049BB133111EBULL);
+  }
+  const std::uint64_t count = requests.size();
+  CHECK(hash_of(requests) ==
+        purecache::sim::hex_digits(finalise(sum ^ finalise(count + 0x9E3779B97F4A7C15ULL))));
+}
+
+TEST_CASE("the trace hash changes with every bit of every field", "[trace][hash]") {
+  std::vector<Request> base(3, Request{.time = purecache::Duration{7}, .key = 1, .size = 100});
+  const std::string hex = hash_of(base);
+  std::set<std::string> seen{hex};
+  std::size_t variants = 1;
+  const auto flip = [&](auto change) {
+    for (std::size_t i = 0; i < base.size(); ++i) {
+      auto changed = base;
+      change(changed[i]);
+      seen.insert(hash_of(changed));
+      ++variants;
+    }
+  };
+  for (int bit = 0; bit < 64; ++bit) {
+    const auto one = std::int64_t{1} << bit;
+    flip([&](Request& r) { r.time = purecache::Duration{r.time.count() ^ one}; });
+    flip([&](Request& r) { r.ttl = purecache::Duration{r.ttl.count() ^ one}; });
+  }
+  for (int bit = 0; bit < 32; ++bit) {
+    flip([&](Request& r) { r.key ^= std::uint32_t{1} << bit; });
+    flip([&](Request& r) { r.size ^= std::uint32_t{1} << bit; });
+  }
+  flip([](Request& r) { r.op = Op::set; });
+  flip([](Request& r) { r.op = Op::erase; });
+  CHECK(seen.size() == variants);
 }
 
 TEST_CASE("a compressed and a plain copy of a trace hash alike", "[trace][hash]") {

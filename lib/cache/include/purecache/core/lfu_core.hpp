@@ -220,10 +220,17 @@ class LFUCore {
   /// Moves entry i from frequency f to f + 1.
   void promote(std::uint32_t i) {
     const std::uint32_t from = table_[i].bucket;
-    const std::uint64_t frequency = buckets_[from].frequency + 1;
-    std::uint32_t to = buckets_[from].higher;
+    Bucket& bucket = buckets_[from];
+    const std::uint64_t frequency = bucket.frequency + 1;
+    std::uint32_t to = bucket.higher;
     if (to == detail::kNil || buckets_[to].frequency != frequency) {
-      to = new_bucket(frequency, from, to);  // may reallocate buckets_: no references held
+      if (bucket.members.head == bucket.members.tail) {
+        // i is the bucket's only member and f + 1 has no bucket: the bucket becomes f + 1's,
+        // the same order as moving i into a new one (zipf's popular keys, alone at their count).
+        bucket.frequency = frequency;
+        return;
+      }
+      to = new_bucket(frequency, from, to);  // may reallocate buckets_: `bucket` is not used after
     }
     leave_bucket(i);
     table_[i].bucket = to;

@@ -139,8 +139,18 @@ class WTinyLFUCore {
       return false;
     }
     if (!admits(weight)) [[unlikely]] return false;
-    while (!budget_.has_room_for(weight)) evict();
-    i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, Segment::window);
+    if (!budget_.by_weight() && !budget_.has_room_for(weight)) {
+      // Count mode: one eviction makes room, and its victim's slab entry takes the new key in
+      // place, so no other entry moves into a hole (its links, neighbours and index slot stay).
+      i = evict_detached();
+      Entry& reused = table_[i];
+      const std::uint64_t old_h = table_.hash(reused.key);
+      reused = Entry{key, std::move(value), detail::kNil, detail::kNil, Segment::window};
+      table_.rekey(i, old_h, h);
+    } else {
+      while (!budget_.has_room_for(weight)) evict();
+      i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, Segment::window);
+    }
     window_.push_front(table_, i);
     window_used_ += weight;
     budget_.add(weight);
@@ -258,9 +268,17 @@ class WTinyLFUCore {
   /// Removes entry i (hash h) and its weight. An entry moved into its slab place keeps its
   /// links, and watched_ follows it.
   void drop(std::uint32_t i, std::uint64_t h) {
+    unlink_and_unweigh(i);
+    release(i, h);
+  }
+  /// Takes entry i out of its segment and the budget; it stays in the slab and index.
+  void unlink_and_unweigh(std::uint32_t i) {
     const std::uint64_t w = weigh(i);
     detach(i, w);
     budget_.remove(w);
+  }
+  /// Takes entry i (hash h), already unlinked and unweighed, out of the slab and index.
+  void release(std::uint32_t i, std::uint64_t h) {
     table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
       if (table_[to].segment != Segment::none) list(table_[to].segment).relocated(table_, from, to);
       if (watched_ == from) watched_ = to;
@@ -275,6 +293,13 @@ class WTinyLFUCore {
     const std::uint32_t i = main_victim();
     drop(i, table_.hash(table_[i].key));
     ++evictions_.capacity;
+  }
+  /// As evict_from_main, but the victim stays in the slab and index; returns it.
+  [[nodiscard]] std::uint32_t evict_from_main_detached() {
+    const std::uint32_t i = main_victim();
+    unlink_and_unweigh(i);
+    ++evictions_.capacity;
+    return i;
   }
 
   /// A hit on entry i (hash h): counts it and reorders; returns i's slab number afterwards
@@ -337,6 +362,14 @@ class WTinyLFUCore {
   /// Evicts until one key left the cache from the window, or the window was empty and one left
   /// the main (the window's keys move to the main on the way).
   void evict() {
+    const std::uint32_t victim = evict_detached();
+    release(victim, table_.hash(table_[victim].key));
+  }
+
+  /// evict(), except that the last key to leave stays in the slab and index (out of every
+  /// segment and the budget): returns its entry, for the caller to release or reuse. Keys the
+  /// main lost on the way are removed as usual.
+  [[nodiscard]] std::uint32_t evict_detached() {
     while (!window_.empty()) {
       std::uint32_t v = window_.tail;
       const std::uint64_t h = table_.hash(table_[v].key);
@@ -353,16 +386,17 @@ class WTinyLFUCore {
       }
       if (libcachesim_sketch_) count(code);
       if (!admitted) {
-        drop(v, h);
+        unlink_and_unweigh(v);
         ++evictions_.capacity;
         prefetch_next_victims();
-        return;
+        return v;
       }
       detach(v, w);
       enter_main(v, w);
     }
-    evict_from_main();
+    const std::uint32_t victim = evict_from_main_detached();
     prefetch_next_victims();
+    return victim;
   }
 
   /// Hint for the next eviction: starts loading the sketch counters and index slots of the

@@ -298,10 +298,15 @@ class S3FIFOCore {
       free_entry(i);
       return;
     }
-    while (ghost_weight_ + weight > shares_.ghost) {
-      const std::uint32_t g = ghost_order_.tail;
-      unlink_ghost(g);
-      free_entry(g);
+    if (ghost_weight_ + weight > shares_.ghost) {
+      do {
+        const std::uint32_t g = ghost_order_.tail;
+        unlink_ghost(g);
+        free_entry(g);
+      } while (ghost_weight_ + weight > shares_.ghost);
+      // The next drop erases the new oldest ghost's index slot, a probe into a table much larger
+      // than the CPU's caches: start loading it now, so the miss overlaps the operations between.
+      if (ghost_order_.tail != detail::kNil) table_.prefetch_slot(table_[ghost_order_.tail].key);
     }
     Entry& entry = table_[i];
     release_value(entry);

@@ -7,7 +7,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/core_stats.hpp"
@@ -16,6 +18,7 @@
 #include "purecache/core/time.hpp"
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
+#include "purecache/detail/memory_counter.hpp"
 #include "purecache/detail/policy_parameters.hpp"
 #include "purecache/detail/weight_budget.hpp"
 
@@ -36,9 +39,12 @@ namespace purecache {
 /// - Ghost keys are not cached: they count in neither size() nor weight(), but in memory().
 /// - The ghosts are consulted when a missing key is set (libCacheSim does it in the lookup of
 ///   the same request, before evicting: the order of effects is the same).
-/// No knobs. Ignores time and TTLs. Memory: a 32-byte slab entry (8-byte key and value) plus
-/// 2.5 index slots of 8 bytes per cached entry, and a 32-byte ghost entry plus 2.5 slots per
-/// ghost key.
+/// No knobs. Ignores time and TTLs. Ghost keys live in the same slab and index as cached ones,
+/// tagged: a miss is one lookup, an evicted key becomes a ghost where it is and a ghost hit is
+/// cached again where it is, so the index changes only when a key enters or leaves all four
+/// lists (docs/performance.md). Memory: a 32-byte slab entry (8-byte key and value) plus 2.5
+/// index slots of 8 bytes per cached or ghost key; in weight mode 8 bytes more per slab entry
+/// for a ghost's weight.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class ARCCore {
  public:
@@ -49,14 +55,41 @@ class ARCCore {
   /// Throws ConfigError for a bad bound (see WeightBudget) or any knob.
   explicit ARCCore(const CoreConfig& config, Weigher<K, V> weigher = {})
       : budget_(config, std::move(weigher)),
-        table_(budget_.max_entries()),
-        ghosts_(0),
+        // In count mode T1, T2, B1 and B2 together hold at most 2c keys.
+        table_(budget_.max_entries() * 2),
+        ghost_weights_(detail::CountingAllocator<std::uint64_t>(table_.counter())),
         parameters_(detail::PolicyParameters("arc", config.parameters).finish()) {}
+
+  ARCCore(ARCCore&&) noexcept = default;
+  /// The ghost weights go first: they free their old buffer through the memory counter that the
+  /// table still owns until it is assigned in turn.
+  ARCCore& operator=(ARCCore&& other) noexcept {
+    ghost_weights_ = std::move(other.ghost_weights_);
+    budget_ = std::move(other.budget_);
+    table_ = std::move(other.table_);
+    t1_ = other.t1_;
+    t2_ = other.t2_;
+    b1_ = other.b1_;
+    b2_ = other.b2_;
+    free_ = other.free_;
+    size_ = other.size_;
+    ghost_count_ = other.ghost_count_;
+    t1_weight_ = other.t1_weight_;
+    t2_weight_ = other.t2_weight_;
+    b1_weight_ = other.b1_weight_;
+    b2_weight_ = other.b2_weight_;
+    p_ = other.p_;
+    last_ghost_hit_in_b2_ = other.last_ghost_hit_in_b2_;
+    parameters_ = std::move(other.parameters_);
+    evictions_ = other.evictions_;
+    return *this;
+  }
+  ~ARCCore() = default;
 
   /// The value if present, after moving it to T2's head; nullptr if absent (ghosts included).
   const V* get(const K& key, Timestamp /*now*/) {
     const std::uint32_t i = table_.find(key, table_.hash(key));
-    if (i == detail::KeyIndex::kNone) return nullptr;
+    if (i == detail::KeyIndex::kNone || is_ghost(table_[i].place)) return nullptr;
     hit(i);
     return &table_[i].value;
   }
@@ -68,7 +101,10 @@ class ARCCore {
   bool set(const K& key, V value, Timestamp /*now*/, Duration /*ttl*/ = kDefaultTTL) {
     const std::uint64_t h = table_.hash(key);
     const std::uint64_t weight = budget_.weigh(key, value);
-    if (const std::uint32_t i = table_.find(key, h); i != detail::KeyIndex::kNone) {
+    const std::uint32_t found = table_.find(key, h);
+    const bool ghost_hit = found != detail::KeyIndex::kNone && is_ghost(table_[found].place);
+    if (found != detail::KeyIndex::kNone && !ghost_hit) {
+      const std::uint32_t i = found;
       if (!budget_.admits(weight)) [[unlikely]] {
         drop(i, h);
         ++evictions_.capacity;
@@ -81,46 +117,38 @@ class ARCCore {
       budget_.add(weight);
       table_[i].value = std::move(value);
       while (budget_.over()) [[unlikely]]
-        release(replace(detail::kNil));
+        replace();
       return false;
     }
-    // A ghost hit's ghost, and the ghosts dropped while making room, stay in the ghost slab
-    // (unlinked, weightless) until the next victim's ghost reuses them; so does the last victim's
-    // entry for the new key. Reuse rather than removal moves no entry to fill a hole.
-    std::uint32_t spare_ghost = adapt_on_ghost(key);
-    const bool ghost_hit = spare_ghost != detail::kNil;
+    // A ghost hit's entry leaves its ghost list but keeps its slab entry and index slot: it is
+    // cached again in place (evicting frees other entries only, and moves none).
+    if (ghost_hit) adapt_on_ghost(found);
     if (!budget_.admits(weight)) [[unlikely]] {
-      release_ghost(spare_ghost);
+      if (ghost_hit) free_entry(found, h);
       return false;
     }
-    std::uint32_t i = detail::kNil;
     while (!budget_.has_room_for(weight)) {
-      release(i);
       if (ghost_hit) {
-        i = replace(spare_ghost);
-        spare_ghost = detail::kNil;
+        replace();
       } else {
-        i = evict_for_new(weight);
+        evict_for_new(weight);
       }
     }
-    release_ghost(spare_ghost);
-    if (i == detail::kNil) {
-      i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, ghost_hit);
-    } else {
-      Entry& entry = table_[i];
-      const std::uint64_t old_h = table_.hash(entry.key);
-      entry = Entry{key, std::move(value), detail::kNil, detail::kNil, ghost_hit};
-      table_.rekey(i, old_h, h);
-    }
-    budget_.add(weight);
+    std::uint32_t i = found;
     if (ghost_hit) {
+      Entry& entry = table_[i];
+      entry.value = std::move(value);
+      entry.place = Place::t2;
       t2_.push_front(table_, i);
       t2_weight_ += weight;
       last_ghost_hit_in_b2_ = false;
     } else {
+      i = new_entry(h, key, std::move(value));
       t1_.push_front(table_, i);
       t1_weight_ += weight;
     }
+    ++size_;
+    budget_.add(weight);
     return true;
   }
 
@@ -128,236 +156,250 @@ class ARCCore {
   bool erase(const K& key, Timestamp /*now*/) {
     const std::uint64_t h = table_.hash(key);
     const std::uint32_t i = table_.find(key, h);
-    if (i == detail::KeyIndex::kNone) {
-      if (ghosts_.size() != 0) {
-        const std::uint64_t gh = ghosts_.hash(key);
-        const std::uint32_t g = ghosts_.find(key, gh);
-        if (g != detail::KeyIndex::kNone) remove_ghost(g, gh);
-      }
+    if (i == detail::KeyIndex::kNone) return false;
+    if (is_ghost(table_[i].place)) {
+      detach_ghost(i);
+      free_entry(i, h);
       return false;
     }
     drop(i, h);
     return true;
   }
 
-  /// Hints for callers that know their next keys (see LFUCore); they change nothing. A miss
-  /// reads the key's ghost index slot too, so that is loaded with the cache's.
-  void prefetch_slot(const K& key) const noexcept {
-    table_.prefetch_slot(key);
-    ghosts_.prefetch_slot(key);
-  }
+  /// Hints for callers that know their next keys (see LFUCore); they change nothing. Ghost
+  /// keys are in the same index, so one slot covers a hit, a ghost hit and a miss.
+  void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
 
   /// Empties the cache and the ghosts and resets p; keeps eviction counters and memory.
   void clear() noexcept {
     table_.clear();
-    ghosts_.clear();
     t1_.clear();
     t2_.clear();
     b1_.clear();
     b2_.clear();
     budget_.clear();
+    free_ = detail::kNil;
+    size_ = ghost_count_ = 0;
     t1_weight_ = t2_weight_ = b1_weight_ = b2_weight_ = 0;
     p_ = 0;
     last_ghost_hit_in_b2_ = false;
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return budget_.capacity(); }
   [[nodiscard]] std::uint64_t weight() const noexcept { return budget_.used(); }
   [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
-  /// Slab and index of the cached entries plus those of the ghost keys.
-  [[nodiscard]] MemoryUsage memory() const noexcept {
-    MemoryUsage usage = table_.memory();
-    const MemoryUsage ghost = ghosts_.memory();
-    usage.current_bytes += ghost.current_bytes;
-    usage.peak_bytes += ghost.peak_bytes;  // an upper bound: the two peaks may not coincide
-    usage.index_bytes += ghost.index_bytes;
-    return usage;
-  }
+  /// Slab and index of the cached entries and the ghost keys.
+  [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
   /// The knobs in effect: none, so "".
   [[nodiscard]] std::string_view parameters() const noexcept { return parameters_; }
 
   /// Where a key is, for tests: 1 (T1), 2 (T2), -1 (B1), -2 (B2), 0 absent. Not an access.
   [[nodiscard]] int where(const K& key) const {
     const std::uint32_t i = table_.find(key, table_.hash(key));
-    if (i != detail::KeyIndex::kNone) return table_[i].in_t2 ? 2 : 1;
-    const std::uint32_t g = ghosts_.find(key, ghosts_.hash(key));
-    if (g == detail::KeyIndex::kNone) return 0;
-    return ghosts_[g].in_b2 ? -2 : -1;
+    if (i == detail::KeyIndex::kNone) return 0;
+    switch (table_[i].place) {
+      case Place::t1: return 1;
+      case Place::t2: return 2;
+      case Place::b1: return -1;
+      case Place::b2: return -2;
+    }
+    return 0;
   }
   /// The adaptive target for |T1|.
   [[nodiscard]] double target() const noexcept { return p_; }
   /// Number of ghost keys (not cached).
-  [[nodiscard]] std::size_t ghost_size() const noexcept { return ghosts_.size(); }
+  [[nodiscard]] std::size_t ghost_size() const noexcept { return ghost_count_; }
 
  private:
+  enum class Place : std::uint8_t { t1, t2, b1, b2 };
   struct Entry {
     K key;
-    V value;
+    V value;             // moved out when the key becomes a ghost
     std::uint32_t prev;  // neighbour in its list, more recent; kNil at the head
-    std::uint32_t next;  // neighbour in its list, less recent; kNil at the tail
-    bool in_t2;          // list: T2 if true, else T1
-  };
-  struct Ghost {
-    K key;
-    std::uint64_t weight;  // the weight the key had when evicted: the value is gone
-    std::uint32_t prev;    // more recent ghost in its list; kNil at the head
-    std::uint32_t next;    // less recent; kNil at the tail
-    bool in_b2;            // list: B2 if true, else B1
+    std::uint32_t next;  // neighbour in its list, less recent; kNil at the tail; free list link
+    Place place;         // which list: T1, T2 (cached) or B1, B2 (ghost keys)
   };
 
-  detail::LinkedOrder& list_of(const Entry& entry) noexcept { return entry.in_t2 ? t2_ : t1_; }
-  detail::LinkedOrder& list_of(const Ghost& ghost) noexcept { return ghost.in_b2 ? b2_ : b1_; }
+  [[nodiscard]] static bool is_ghost(Place place) noexcept {
+    return place == Place::b1 || place == Place::b2;
+  }
+  detail::LinkedOrder& list_of(Place place) noexcept {
+    switch (place) {
+      case Place::t1: return t1_;
+      case Place::t2: return t2_;
+      case Place::b1: return b1_;
+      case Place::b2: return b2_;
+    }
+    return t1_;
+  }
+  std::uint64_t& weight_of(Place place) noexcept {
+    switch (place) {
+      case Place::t1: return t1_weight_;
+      case Place::t2: return t2_weight_;
+      case Place::b1: return b1_weight_;
+      case Place::b2: return b2_weight_;
+    }
+    return t1_weight_;
+  }
 
   /// A hit on cached entry i: T1 -> T2's head, T2 -> T2's head.
   void hit(std::uint32_t i) {
     last_ghost_hit_in_b2_ = false;  // libCacheSim clears its ghost flags on every hit
     Entry& entry = table_[i];
-    if (entry.in_t2) {
+    if (entry.place == Place::t2) {
       t2_.move_to_front(table_, i);
       return;
     }
     const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
     t1_.unlink(table_, i);
     t1_weight_ -= weight;
-    entry.in_t2 = true;
+    entry.place = Place::t2;
     t2_.push_front(table_, i);
     t2_weight_ += weight;
   }
 
-  /// If `key` is a ghost: adapts p, takes the ghost out of its list and weight, and returns it
-  /// (still in the slab: see set); else kNil.
-  std::uint32_t adapt_on_ghost(const K& key) {
-    if (ghosts_.size() == 0) return detail::kNil;
-    const std::uint64_t h = ghosts_.hash(key);
-    const std::uint32_t g = ghosts_.find(key, h);
-    if (g == detail::KeyIndex::kNone) return detail::kNil;
+  /// Ghost g has been asked for: adapts p and takes it out of its list and weight (it keeps its
+  /// slab entry and index slot).
+  void adapt_on_ghost(std::uint32_t g) {
     const double limit = static_cast<double>(budget_.limit());
     const auto b1 = static_cast<double>(b1_weight_);
     const auto b2 = static_cast<double>(b2_weight_);
-    last_ghost_hit_in_b2_ = ghosts_[g].in_b2;
+    last_ghost_hit_in_b2_ = table_[g].place == Place::b2;
     if (last_ghost_hit_in_b2_) {
       p_ = std::max(p_ - std::max(b1 / b2, 1.0), 0.0);
     } else {
       p_ = std::min(p_ + std::max(b2 / b1, 1.0), limit);
     }
     detach_ghost(g);
-    return g;
   }
 
-  void remove_ghost(std::uint32_t g, std::uint64_t h) {
-    detach_ghost(g);
-    release_ghost(g, h);
+  [[nodiscard]] std::uint64_t ghost_weight_of(std::uint32_t g) const noexcept {
+    return budget_.by_weight() ? ghost_weights_[g] : 1;
   }
 
-  /// Takes ghost g out of its list and weight; it stays in the slab and index.
+  /// Takes ghost g out of its list and weight; it keeps its slab entry and index slot.
   void detach_ghost(std::uint32_t g) {
-    Ghost& ghost = ghosts_[g];
-    (ghost.in_b2 ? b2_weight_ : b1_weight_) -= ghost.weight;
-    list_of(ghost).unlink(ghosts_, g);
+    const Place place = table_[g].place;
+    weight_of(place) -= ghost_weight_of(g);
+    list_of(place).unlink(table_, g);
+    --ghost_count_;
   }
 
-  /// Takes ghost g (hash h), already detached, out of the slab and index.
-  void release_ghost(std::uint32_t g, std::uint64_t h) {
-    ghosts_.remove(g, h, [this](std::uint32_t from, std::uint32_t to) {
-      list_of(ghosts_[to]).relocated(ghosts_, from, to);
-    });
-  }
-  /// The same for a ghost found by number; nothing for kNil.
-  void release_ghost(std::uint32_t g) {
-    if (g != detail::kNil) release_ghost(g, ghosts_.hash(ghosts_[g].key));
-  }
-
-  /// Detaches the oldest ghost of `list` and returns it (see detach_ghost).
-  std::uint32_t detach_oldest_ghost(detail::LinkedOrder& list) {
+  /// Drops the oldest ghost of `list` altogether. The next drop from `list` erases the new oldest
+  /// ghost's index slot, a probe into a table much larger than the CPU's caches: it starts
+  /// loading now, so the miss overlaps the operations between.
+  void drop_oldest_ghost(detail::LinkedOrder& list) {
     const std::uint32_t g = list.tail;
     detach_ghost(g);
-    return g;
+    free_entry(g);
+    if (list.tail != detail::kNil) table_.prefetch_slot(table_[list.tail].key);
   }
 
-  /// Unlinks cached entry i and takes off its weight; it stays in the slab and index.
-  void detach(std::uint32_t i) {
-    Entry& entry = table_[i];
-    const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
-    budget_.remove(weight);
-    (entry.in_t2 ? t2_weight_ : t1_weight_) -= weight;
-    list_of(entry).unlink(table_, i);
-  }
-
-  /// Takes entry i (hash h), already detached, out of the slab and index.
-  void release(std::uint32_t i, std::uint64_t h) {
-    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
-      list_of(table_[to]).relocated(table_, from, to);
-    });
-  }
-  /// The same for an entry found by number; nothing for kNil.
-  void release(std::uint32_t i) {
-    if (i != detail::kNil) release(i, table_.hash(table_[i].key));
-  }
-
-  /// Unlinks and removes cached entry i (hash h) and its weight, leaving no ghost.
-  void drop(std::uint32_t i, std::uint64_t h) {
-    detach(i);
-    release(i, h);
-  }
-
-  /// Evicts the oldest entry of T1 (into B1) or of T2 (into B2) and returns it detached. The
-  /// ghost goes into `spare_ghost` (a detached ghost, reused) or, if kNil, a new ghost entry.
-  std::uint32_t evict_into_ghost(bool from_t2, std::uint32_t spare_ghost) {
-    const std::uint32_t i = (from_t2 ? t2_ : t1_).tail;
-    const Entry& entry = table_[i];
-    const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
-    const std::uint64_t gh = ghosts_.hash(entry.key);
-    std::uint32_t g = spare_ghost;
-    if (g == detail::kNil) {
-      g = ghosts_.emplace(gh, entry.key, weight, detail::kNil, detail::kNil, from_t2);
-    } else {
-      const std::uint64_t old_gh = ghosts_.hash(ghosts_[g].key);
-      ghosts_[g] = Ghost{entry.key, weight, detail::kNil, detail::kNil, from_t2};
-      ghosts_.rekey(g, old_gh, gh);
+  /// A slab entry for a new key of hash h: a free one, else a new one.
+  std::uint32_t new_entry(std::uint64_t h, const K& key, V&& value) {
+    if (free_ == detail::kNil) {
+      return table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, Place::t1);
     }
-    (from_t2 ? b2_ : b1_).push_front(ghosts_, g);
-    (from_t2 ? b2_weight_ : b1_weight_) += weight;
-    detach(i);
-    ++evictions_.capacity;
+    const std::uint32_t i = free_;
+    free_ = table_[i].next;
+    table_[i] = Entry{key, std::move(value), detail::kNil, detail::kNil, Place::t1};
+    table_.reindex(i, h);
     return i;
   }
 
-  /// REPLACE of the paper, as libCacheSim decides it; returns the victim detached (see
-  /// evict_into_ghost for `spare_ghost`).
-  std::uint32_t replace(std::uint32_t spare_ghost) {
+  /// Entry i (hash h), in no list, leaves the index for the free list; its value is released.
+  void free_entry(std::uint32_t i, std::uint64_t h) {
+    table_.unindex(i, h);
+    release_value(table_[i]);
+    table_[i].next = free_;
+    free_ = i;
+  }
+  void free_entry(std::uint32_t i) { free_entry(i, table_.hash(table_[i].key)); }
+
+  /// Ends the value's lifetime as an application sees it (a ghost keeps only its key).
+  static void release_value(Entry& entry) {
+    if constexpr (!std::is_trivially_destructible_v<V>) {
+      [[maybe_unused]] const V gone = std::move(entry.value);
+    }
+  }
+
+  /// Unlinks cached entry i and takes off its weight (returned); it stays in the slab and index.
+  std::uint64_t detach(std::uint32_t i) {
+    Entry& entry = table_[i];
+    const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
+    budget_.remove(weight);
+    weight_of(entry.place) -= weight;
+    list_of(entry.place).unlink(table_, i);
+    --size_;
+    return weight;
+  }
+
+  /// Unlinks and frees cached entry i (hash h) and its weight, leaving no ghost.
+  void drop(std::uint32_t i, std::uint64_t h) {
+    detach(i);
+    free_entry(i, h);
+  }
+
+  /// Evicts the oldest entry of T1 into B1's head, or of T2 into B2's head: the key becomes a
+  /// ghost in its own slab entry.
+  void evict_into_ghost(bool from_t2) {
+    const std::uint32_t i = (from_t2 ? t2_ : t1_).tail;
+    const std::uint64_t weight = detach(i);
+    Entry& entry = table_[i];
+    release_value(entry);
+    entry.place = from_t2 ? Place::b2 : Place::b1;
+    if (budget_.by_weight()) {
+      if (ghost_weights_.size() <= i) ghost_weights_.resize(table_.size());
+      ghost_weights_[i] = weight;
+    }
+    (from_t2 ? b2_ : b1_).push_front(table_, i);
+    (from_t2 ? b2_weight_ : b1_weight_) += weight;
+    ++ghost_count_;
+    ++evictions_.capacity;
+  }
+
+  /// REPLACE of the paper, as libCacheSim decides it.
+  void replace() {
     const auto t1 = static_cast<double>(t1_weight_);
     const bool from_t1 = (t1_weight_ > 0 && (t1 > p_ || (t1 == p_ && last_ghost_hit_in_b2_))) ||
                          t2_weight_ == 0;
-    return evict_into_ghost(!from_t1, spare_ghost);
+    evict_into_ghost(!from_t1);
   }
 
-  /// Case IV of the paper (a key in no list), as libCacheSim does it for a key of weight w;
-  /// returns the victim detached.
-  std::uint32_t evict_for_new(std::uint64_t w) {
+  /// Case IV of the paper (a key in no list), as libCacheSim does it for a key of weight w.
+  void evict_for_new(std::uint64_t w) {
     const std::uint64_t c = budget_.limit();
     if (t1_weight_ + b1_weight_ + w > c) {
-      if (b1_weight_ > 0) return replace(detach_oldest_ghost(b1_));
+      if (b1_weight_ > 0) {
+        drop_oldest_ghost(b1_);
+        replace();
+        return;
+      }
       const std::uint32_t i = t1_.tail;
       detach(i);
+      free_entry(i);
       ++evictions_.capacity;
-      return i;
+      return;
     }
-    std::uint32_t spare_ghost = detail::kNil;
     if (t1_weight_ + b1_weight_ + t2_weight_ + b2_weight_ >= 2 * c && b2_weight_ > 0) {
-      spare_ghost = detach_oldest_ghost(b2_);
+      drop_oldest_ghost(b2_);
     }
-    return replace(spare_ghost);
+    replace();
   }
 
   detail::WeightBudget<K, V> budget_;  // weight of T1 and T2 together, against c
-  detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;   // cached entries of T1 and T2
-  detail::EntryTable<Ghost, K, HashFn, KeyEqual> ghosts_;  // keys of B1 and B2; none cached
+  detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;  // T1, T2, B1, B2 and free entries
+  std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>>
+      ghost_weights_;                // weight mode: a ghost's weight by entry; else empty
   detail::LinkedOrder t1_;           // seen once recently: most recent at head
   detail::LinkedOrder t2_;           // seen at least twice: most recent at head
   detail::LinkedOrder b1_;           // evicted from T1: most recent at head
   detail::LinkedOrder b2_;           // evicted from T2: most recent at head
+  std::uint32_t free_ = detail::kNil;  // free slab entries, linked by next; not indexed
+  std::size_t size_ = 0;             // cached keys (T1 and T2)
+  std::size_t ghost_count_ = 0;      // ghost keys (B1 and B2)
   std::uint64_t t1_weight_ = 0;      // |T1|
   std::uint64_t t2_weight_ = 0;      // |T2|
   std::uint64_t b1_weight_ = 0;      // |B1|

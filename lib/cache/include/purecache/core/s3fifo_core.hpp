@@ -9,6 +9,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/core_stats.hpp"
@@ -17,6 +18,7 @@
 #include "purecache/core/time.hpp"
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
+#include "purecache/detail/memory_counter.hpp"
 #include "purecache/detail/policy_parameters.hpp"
 #include "purecache/detail/weight_budget.hpp"
 
@@ -38,8 +40,11 @@ namespace purecache {
 /// - The ghost is consulted when a missing key is set (libCacheSim does it in the lookup of the
 ///   same request, before evicting: the order of effects is the same).
 /// Knobs (CoreConfig::parameters, policy "s3fifo"): small=0.10, ghost=0.90, threshold=2.
-/// Ignores time and TTLs. Memory: a 32-byte slab entry (8-byte key and value) plus 2.5 index
-/// slots of 8 bytes per cached entry, and a 24-byte ghost entry plus 2.5 slots per ghost key.
+/// Ignores time and TTLs. Ghost keys live in the same slab and index as cached ones, tagged: a
+/// miss is one lookup, an evicted key becomes a ghost where it is and a ghost hit is cached again
+/// where it is, so the index changes only when a key enters or leaves both (docs/performance.md).
+/// Memory: a 32-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes per cached
+/// or ghost key; in weight mode 8 bytes more per slab entry for a ghost's weight.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class S3FIFOCore {
  public:
@@ -49,27 +54,42 @@ class S3FIFOCore {
 
   /// Throws ConfigError for a bad bound (see WeightBudget) or a bad knob.
   explicit S3FIFOCore(const CoreConfig& config, Weigher<K, V> weigher = {})
-      : budget_(config, std::move(weigher)), table_(budget_.max_entries()), ghosts_(0) {
-    detail::PolicyParameters knobs("s3fifo", config.parameters);
-    const double small = knobs.number("small", 0.10, 0.0, 1.0);
-    const double ghost = knobs.number("ghost", 0.90, 0.0, 10.0);
-    threshold_ = static_cast<std::uint8_t>(knobs.integer("threshold", 2, 1, 255));
-    parameters_ = knobs.finish();
-    // The same arithmetic as libCacheSim: product in double, truncated toward zero.
-    const auto limit = static_cast<std::int64_t>(budget_.limit());
-    small_limit_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(
-        static_cast<double>(limit) * small));
-    main_limit_ = budget_.limit() - small_limit_;
-    ghost_limit_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(
-        static_cast<double>(limit) * ghost));
+      : budget_(config, std::move(weigher)),
+        shares_(shares_of(config, budget_.limit())),
+        // In count mode the slab holds at most the cached keys plus the ghost keys.
+        table_(budget_.by_weight() ? 0 : budget_.max_entries() + shares_.ghost),
+        ghost_weights_(detail::CountingAllocator<std::uint64_t>(table_.counter())) {}
+
+  S3FIFOCore(S3FIFOCore&&) noexcept = default;
+  /// The ghost weights go first: they free their old buffer through the memory counter that the
+  /// table still owns until it is assigned in turn.
+  S3FIFOCore& operator=(S3FIFOCore&& other) noexcept {
+    ghost_weights_ = std::move(other.ghost_weights_);
+    budget_ = std::move(other.budget_);
+    shares_ = std::move(other.shares_);
+    table_ = std::move(other.table_);
+    small_ = other.small_;
+    main_ = other.main_;
+    ghost_order_ = other.ghost_order_;
+    free_ = other.free_;
+    size_ = other.size_;
+    ghost_count_ = other.ghost_count_;
+    small_weight_ = other.small_weight_;
+    main_weight_ = other.main_weight_;
+    ghost_weight_ = other.ghost_weight_;
+    evictions_ = other.evictions_;
+    return *this;
   }
+  ~S3FIFOCore() = default;
 
   /// The value if present, after counting the access; nullptr if absent (ghosts included).
   const V* get(const K& key, Timestamp /*now*/) {
     const std::uint32_t i = table_.find(key, table_.hash(key));
     if (i == detail::KeyIndex::kNone) return nullptr;
-    count_access(table_[i]);
-    return &table_[i].value;
+    Entry& entry = table_[i];
+    if (entry.place == Place::ghost) return nullptr;
+    count_access(entry);
+    return &entry.value;
   }
 
   /// A new key: leaves the ghost if there, then (if not heavier than the small queue) evicts
@@ -80,46 +100,49 @@ class S3FIFOCore {
   bool set(const K& key, V value, Timestamp /*now*/, Duration /*ttl*/ = kDefaultTTL) {
     const std::uint64_t h = table_.hash(key);
     const std::uint64_t weight = budget_.weigh(key, value);
-    if (const std::uint32_t i = table_.find(key, h); i != detail::KeyIndex::kNone) {
-      if (weight > small_limit_) [[unlikely]] {
+    const std::uint32_t found = table_.find(key, h);
+    const bool ghost_hit = found != detail::KeyIndex::kNone && table_[found].place == Place::ghost;
+    if (found != detail::KeyIndex::kNone && !ghost_hit) {
+      const std::uint32_t i = found;
+      if (weight > shares_.small) [[unlikely]] {
         drop(i, h);
         ++evictions_.capacity;
         return false;
       }
       Entry& entry = table_[i];
       const std::uint64_t old_weight = budget_.weigh(entry.key, entry.value);
-      queue_weight(entry.in_main) += weight;
-      queue_weight(entry.in_main) -= old_weight;
+      queue_weight(entry.place) += weight;
+      queue_weight(entry.place) -= old_weight;
       budget_.remove(old_weight);
       budget_.add(weight);
       entry.value = std::move(value);
       count_access(entry);
       while (budget_.over()) [[unlikely]]
-        release(evict());
+        evict();
       return false;
     }
-    const bool ghost_hit = forget_ghost(key);
-    if (weight > small_limit_) [[unlikely]] return false;
-    // The last victim's slab entry is reused for the new key: no entry moves to fill its hole.
-    std::uint32_t i = detail::kNil;
-    while (!budget_.has_room_for(weight)) {
-      release(i);
-      i = evict();
-    }
-    if (!ghost_hit && weight == small_limit_) [[unlikely]] {
-      release(i);
+    // A ghost hit's entry leaves the ghost FIFO but keeps its slab entry and index slot: it is
+    // cached again in place (evicting frees other entries only, and moves none).
+    if (ghost_hit) unlink_ghost(found);
+    if (weight > shares_.small) [[unlikely]] {
+      if (ghost_hit) free_entry(found, h);
       return false;
     }
-    if (i == detail::kNil) {
-      i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0}, ghost_hit);
-    } else {
+    while (!budget_.has_room_for(weight))
+      evict();
+    std::uint32_t i = found;
+    if (ghost_hit) {
       Entry& entry = table_[i];
-      const std::uint64_t old_h = table_.hash(entry.key);
-      entry = Entry{key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0}, ghost_hit};
-      table_.rekey(i, old_h, h);
+      entry.value = std::move(value);
+      entry.freq = 0;
+      entry.place = Place::main;
+    } else {
+      if (weight == shares_.small) [[unlikely]] return false;
+      i = new_entry(h, key, std::move(value));
     }
+    ++size_;
     budget_.add(weight);
-    queue_weight(ghost_hit) += weight;
+    queue_weight(table_[i].place) += weight;
     (ghost_hit ? main_ : small_).push_front(table_, i);
     return true;
   }
@@ -128,127 +151,173 @@ class S3FIFOCore {
   bool erase(const K& key, Timestamp /*now*/) {
     const std::uint64_t h = table_.hash(key);
     const std::uint32_t i = table_.find(key, h);
-    if (i == detail::KeyIndex::kNone) {
-      forget_ghost(key);
+    if (i == detail::KeyIndex::kNone) return false;
+    if (table_[i].place == Place::ghost) {
+      unlink_ghost(i);
+      free_entry(i, h);
       return false;
     }
     drop(i, h);
     return true;
   }
 
-  /// Hints for callers that know their next keys (see LFUCore); they change nothing. A miss
-  /// reads the key's ghost index slot too, so that is loaded with the cache's.
-  void prefetch_slot(const K& key) const noexcept {
-    table_.prefetch_slot(key);
-    ghosts_.prefetch_slot(key);
-  }
+  /// Hints for callers that know their next keys (see LFUCore); they change nothing. Ghost
+  /// keys are in the same index, so one slot covers a hit, a ghost hit and a miss.
+  void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
 
   /// Empties the cache and the ghost; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
-    ghosts_.clear();
     small_.clear();
     main_.clear();
     ghost_order_.clear();
     budget_.clear();
+    free_ = detail::kNil;
+    size_ = ghost_count_ = 0;
     small_weight_ = main_weight_ = ghost_weight_ = 0;
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return budget_.capacity(); }
   [[nodiscard]] std::uint64_t weight() const noexcept { return budget_.used(); }
   [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
-  /// Slab and index of the cached entries plus those of the ghost keys.
-  [[nodiscard]] MemoryUsage memory() const noexcept {
-    MemoryUsage usage = table_.memory();
-    const MemoryUsage ghost = ghosts_.memory();
-    usage.current_bytes += ghost.current_bytes;
-    usage.peak_bytes += ghost.peak_bytes;  // an upper bound: the two peaks may not coincide
-    usage.index_bytes += ghost.index_bytes;
-    return usage;
-  }
+  /// Slab and index of the cached entries and the ghost keys.
+  [[nodiscard]] MemoryUsage memory() const noexcept { return table_.memory(); }
   /// The knobs in effect, e.g. "small=0.1,ghost=0.9,threshold=2".
-  [[nodiscard]] std::string_view parameters() const noexcept { return parameters_; }
+  [[nodiscard]] std::string_view parameters() const noexcept { return shares_.parameters; }
 
   /// Where a key is, for tests: 's' small, 'm' main, 'g' ghost, 0 absent. Not an access.
   [[nodiscard]] char where(const K& key) const {
     const std::uint32_t i = table_.find(key, table_.hash(key));
-    if (i != detail::KeyIndex::kNone) return table_[i].in_main ? 'm' : 's';
-    return ghosts_.find(key, ghosts_.hash(key)) != detail::KeyIndex::kNone ? 'g' : 0;
+    if (i == detail::KeyIndex::kNone) return 0;
+    switch (table_[i].place) {
+      case Place::small: return 's';
+      case Place::main: return 'm';
+      case Place::ghost: return 'g';
+    }
+    return 0;
   }
   /// Number of ghost keys (not cached).
-  [[nodiscard]] std::size_t ghost_size() const noexcept { return ghosts_.size(); }
+  [[nodiscard]] std::size_t ghost_size() const noexcept { return ghost_count_; }
   /// Shares of the limit: small queue, main queue, ghost.
-  [[nodiscard]] std::uint64_t small_limit() const noexcept { return small_limit_; }
-  [[nodiscard]] std::uint64_t main_limit() const noexcept { return main_limit_; }
-  [[nodiscard]] std::uint64_t ghost_limit() const noexcept { return ghost_limit_; }
+  [[nodiscard]] std::uint64_t small_limit() const noexcept { return shares_.small; }
+  [[nodiscard]] std::uint64_t main_limit() const noexcept { return shares_.main; }
+  [[nodiscard]] std::uint64_t ghost_limit() const noexcept { return shares_.ghost; }
 
  private:
+  enum class Place : std::uint8_t { small, main, ghost };
   struct Entry {
     K key;
-    V value;
+    V value;                // moved out when the key becomes a ghost
     std::uint32_t prev;     // neighbour in its queue, newer; kNil at the head
-    std::uint32_t next;     // neighbour in its queue, older; kNil at the tail
+    std::uint32_t next;     // neighbour in its queue, older; kNil at the tail; free list link
     std::uint8_t freq;      // accesses since it entered its queue (saturates at 255)
-    bool in_main;           // queue: main if true, else small
+    Place place;            // which queue: S, M or G (a ghost key, not cached)
   };
-  struct Ghost {
-    K key;
-    std::uint64_t weight;  // the weight the key had when evicted: the value is gone
-    std::uint32_t prev;    // newer ghost; kNil at the head
-    std::uint32_t next;    // older ghost; kNil at the tail
+  using Table = detail::EntryTable<Entry, K, HashFn, KeyEqual>;
+
+  struct Shares {
+    std::uint64_t small = 0;     // |S| = floor(limit * small)
+    std::uint64_t main = 0;      // |M| = limit - |S|
+    std::uint64_t ghost = 0;     // |G| = floor(limit * ghost)
+    std::uint8_t threshold = 2;  // accesses in S that earn a move to M
+    std::string parameters;      // knobs in effect
   };
+
+  static Shares shares_of(const CoreConfig& config, std::uint64_t limit) {
+    detail::PolicyParameters knobs("s3fifo", config.parameters);
+    const double small = knobs.number("small", 0.10, 0.0, 1.0);
+    const double ghost = knobs.number("ghost", 0.90, 0.0, 10.0);
+    Shares shares;
+    shares.threshold = static_cast<std::uint8_t>(knobs.integer("threshold", 2, 1, 255));
+    shares.parameters = knobs.finish();
+    // The same arithmetic as libCacheSim: product in double, truncated toward zero.
+    const auto whole = static_cast<double>(static_cast<std::int64_t>(limit));
+    shares.small = static_cast<std::uint64_t>(static_cast<std::int64_t>(whole * small));
+    shares.main = limit - shares.small;
+    shares.ghost = static_cast<std::uint64_t>(static_cast<std::int64_t>(whole * ghost));
+    return shares;
+  }
 
   static void count_access(Entry& entry) noexcept {
     if (entry.freq != UINT8_MAX) ++entry.freq;
   }
-  std::uint64_t& queue_weight(bool in_main) noexcept { return in_main ? main_weight_ : small_weight_; }
-
-  /// Removes `key` from the ghost; true if it was there.
-  bool forget_ghost(const K& key) {
-    if (ghosts_.size() == 0) return false;
-    const std::uint64_t h = ghosts_.hash(key);
-    const std::uint32_t g = ghosts_.find(key, h);
-    if (g == detail::KeyIndex::kNone) return false;
-    remove_ghost(g, h);
-    return true;
+  std::uint64_t& queue_weight(Place place) noexcept {
+    return place == Place::main ? main_weight_ : small_weight_;
+  }
+  detail::LinkedOrder& queue(Place place) noexcept {
+    return place == Place::main ? main_ : small_;
   }
 
-  void remove_ghost(std::uint32_t g, std::uint64_t h) {
-    ghost_weight_ -= ghosts_[g].weight;
-    ghost_order_.unlink(ghosts_, g);
-    release_ghost(g, h);
-  }
-
-  /// Takes ghost g (hash h), already out of the FIFO and its weight, out of the slab.
-  void release_ghost(std::uint32_t g, std::uint64_t h) {
-    ghosts_.remove(g, h, [this](std::uint32_t from, std::uint32_t to) {
-      ghost_order_.relocated(ghosts_, from, to);
-    });
-  }
-
-  /// The ghost FIFO's own insert: drop the oldest ghosts until `key` fits, then add it in the
-  /// last dropped ghost's slab entry (no entry moves to fill a hole) or a new one.
-  void remember_ghost(const K& key, std::uint64_t weight) {
-    if (weight > ghost_limit_) return;
-    std::uint32_t g = detail::kNil;  // a dropped ghost: unlinked and weightless, still in the slab
-    while (ghost_weight_ + weight > ghost_limit_) {
-      if (g != detail::kNil) release_ghost(g, ghosts_.hash(ghosts_[g].key));
-      g = ghost_order_.tail;
-      ghost_weight_ -= ghosts_[g].weight;
-      ghost_order_.unlink(ghosts_, g);
+  /// A slab entry for a new key of hash h: a free one, else a new one.
+  std::uint32_t new_entry(std::uint64_t h, const K& key, V&& value) {
+    if (free_ == detail::kNil) {
+      return table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0},
+                            Place::small);
     }
-    const std::uint64_t h = ghosts_.hash(key);
-    if (g == detail::kNil) {
-      g = ghosts_.emplace(h, key, weight, detail::kNil, detail::kNil);
-    } else {
-      const std::uint64_t old_h = ghosts_.hash(ghosts_[g].key);
-      ghosts_[g] = Ghost{key, weight, detail::kNil, detail::kNil};
-      ghosts_.rekey(g, old_h, h);
+    const std::uint32_t i = free_;
+    free_ = table_[i].next;
+    table_[i] = Entry{key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0},
+                      Place::small};
+    table_.reindex(i, h);
+    return i;
+  }
+
+  /// Entry i (hash h), in no queue, leaves the index for the free list; its value is released.
+  void free_entry(std::uint32_t i, std::uint64_t h) {
+    table_.unindex(i, h);
+    release_value(table_[i]);
+    table_[i].next = free_;
+    free_ = i;
+  }
+  void free_entry(std::uint32_t i) { free_entry(i, table_.hash(table_[i].key)); }
+
+  /// Ends the value's lifetime as an application sees it (a ghost keeps only its key).
+  static void release_value(Entry& entry) {
+    if constexpr (!std::is_trivially_destructible_v<V>) {
+      [[maybe_unused]] const V gone = std::move(entry.value);
     }
-    ghost_order_.push_front(ghosts_, g);
+  }
+
+  [[nodiscard]] std::uint64_t ghost_weight_of(std::uint32_t g) const noexcept {
+    return budget_.by_weight() ? ghost_weights_[g] : 1;
+  }
+
+  /// Takes ghost g out of the FIFO and its weight; it keeps its slab entry and index slot.
+  void unlink_ghost(std::uint32_t g) {
+    ghost_weight_ -= ghost_weight_of(g);
+    --ghost_count_;
+    ghost_order_.unlink(table_, g);
+  }
+
+  /// The ghost FIFO's insert for evicted entry i (unlinked, weight taken off): drops the oldest
+  /// ghosts until it fits, then i becomes the newest ghost in place; too heavy, it is freed.
+  void remember_ghost(std::uint32_t i, std::uint64_t weight) {
+    if (weight > shares_.ghost) {
+      free_entry(i);
+      return;
+    }
+    if (ghost_weight_ + weight > shares_.ghost) {
+      do {
+        const std::uint32_t g = ghost_order_.tail;
+        unlink_ghost(g);
+        free_entry(g);
+      } while (ghost_weight_ + weight > shares_.ghost);
+      // The next drop erases the new oldest ghost's index slot, a probe into a table much larger
+      // than the CPU's caches: start loading it now, so the miss overlaps the operations between.
+      if (ghost_order_.tail != detail::kNil) table_.prefetch_slot(table_[ghost_order_.tail].key);
+    }
+    Entry& entry = table_[i];
+    release_value(entry);
+    entry.place = Place::ghost;
+    if (budget_.by_weight()) {
+      if (ghost_weights_.size() <= i) ghost_weights_.resize(table_.size());
+      ghost_weights_[i] = weight;
+    }
+    ghost_order_.push_front(table_, i);
     ghost_weight_ += weight;
+    ++ghost_count_;
   }
 
   /// Unlinks cached entry i and takes off its weight; it stays in the slab and index.
@@ -256,60 +325,52 @@ class S3FIFOCore {
     Entry& entry = table_[i];
     const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
     budget_.remove(weight);
-    queue_weight(entry.in_main) -= weight;
-    (entry.in_main ? main_ : small_).unlink(table_, i);
+    queue_weight(entry.place) -= weight;
+    queue(entry.place).unlink(table_, i);
+    --size_;
   }
 
-  /// Takes entry i (hash h), already detached, out of the slab and index.
-  void release(std::uint32_t i, std::uint64_t h) {
-    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
-      (table_[to].in_main ? main_ : small_).relocated(table_, from, to);
-    });
-  }
-  /// The same for an entry found by number; nothing for kNil.
-  void release(std::uint32_t i) {
-    if (i != detail::kNil) release(i, table_.hash(table_[i].key));
-  }
-
-  /// Unlinks and removes cached entry i (hash h) and its weight.
+  /// Unlinks and frees cached entry i (hash h) and its weight.
   void drop(std::uint32_t i, std::uint64_t h) {
     detach(i);
-    release(i, h);
+    free_entry(i, h);
   }
 
-  /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry, and returns it detached
-  /// (for the caller to release or reuse), or kNil.
-  std::uint32_t evict() {
-    if (main_weight_ > main_limit_ || small_.empty()) return evict_main();
-    return evict_small();
+  /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry.
+  void evict() {
+    if (main_weight_ > shares_.main || small_.empty()) {
+      evict_main();
+    } else {
+      evict_small();
+    }
   }
 
   /// Walks S from its oldest: frequent keys move to M, the first other one is evicted to G.
-  std::uint32_t evict_small() {
+  void evict_small() {
     while (!small_.empty()) {
       const std::uint32_t i = small_.tail;
       Entry& entry = table_[i];
       const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
       small_.unlink(table_, i);
       small_weight_ -= weight;
-      if (entry.freq >= threshold_) {
-        entry.in_main = true;
+      if (entry.freq >= shares_.threshold) {
+        entry.place = Place::main;
         entry.freq = 0;
         main_weight_ += weight;
         main_.push_front(table_, i);
         continue;
       }
-      remember_ghost(entry.key, weight);
       budget_.remove(weight);
+      --size_;
       ++evictions_.capacity;
-      return i;
+      remember_ghost(i, weight);
+      return;
     }
-    return detail::kNil;
   }
 
   /// Walks M from its oldest: accessed keys go back to its head one step colder (2-bit clock),
   /// the first unaccessed one is evicted.
-  std::uint32_t evict_main() {
+  void evict_main() {
     while (!main_.empty()) {
       const std::uint32_t i = main_.tail;
       Entry& entry = table_[i];
@@ -319,26 +380,26 @@ class S3FIFOCore {
         continue;
       }
       detach(i);
+      free_entry(i);
       ++evictions_.capacity;
-      return i;
+      return;
     }
-    return detail::kNil;
   }
 
   detail::WeightBudget<K, V> budget_;  // weight of S and M together, against the bound
-  detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;   // cached entries of S and M
-  detail::EntryTable<Ghost, K, HashFn, KeyEqual> ghosts_;  // ghost keys; none of them cached
+  Shares shares_;                      // the queues' limits and the knobs
+  Table table_;                        // cached entries of S and M, ghost keys of G, free entries
+  std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>>
+      ghost_weights_;                  // weight mode: a ghost's weight by entry; else empty
   detail::LinkedOrder small_;        // S: newest at head, evicted from tail
   detail::LinkedOrder main_;         // M: newest or reinserted at head
   detail::LinkedOrder ghost_order_;  // G: newest at head, dropped from tail
-  std::uint64_t small_limit_ = 0;    // |S| = floor(limit * small)
-  std::uint64_t main_limit_ = 0;     // |M| = limit - |S|
-  std::uint64_t ghost_limit_ = 0;    // |G| = floor(limit * ghost)
+  std::uint32_t free_ = detail::kNil;  // free slab entries, linked by next; not indexed
+  std::size_t size_ = 0;             // cached keys (S and M)
+  std::size_t ghost_count_ = 0;      // ghost keys (G)
   std::uint64_t small_weight_ = 0;   // sum of weights in S
-  std::uint64_t main_weight_ = 0;    // sum of weights in M; may pass main_limit_ until evicting
-  std::uint64_t ghost_weight_ = 0;   // sum of ghost weights; <= ghost_limit_
-  std::uint8_t threshold_ = 2;       // accesses in S that earn a move to M
-  std::string parameters_;           // knobs in effect
+  std::uint64_t main_weight_ = 0;    // sum of weights in M; may pass shares_.main until evicting
+  std::uint64_t ghost_weight_ = 0;   // sum of ghost weights; <= shares_.ghost
   EvictionCounts evictions_;
 };
 

@@ -101,6 +101,12 @@ class EntryTable {
     index_.insert(new_h, i);
   }
 
+  /// Takes entry `i` (hash `h`) out of the index but leaves it in the slab, for a core that keeps
+  /// its own list of free entries and later files one under a new key with reindex().
+  void unindex(std::uint32_t i, std::uint64_t h) noexcept { index_.erase(h, i); }
+  /// Files entry `i`, now holding a key hashing to `h` and absent from the index.
+  void reindex(std::uint32_t i, std::uint64_t h) { index_.insert(h, i); }
+
   /// Removes entry `i` (hash `h`). If another entry had to move into its place, calls
   /// `moved(from, to)` after the move so the caller can repair links that pointed at `from`.
   template <class OnMove>

@@ -44,7 +44,8 @@ std::string zipf_prefix(const purecache::test::TempFolder& folder, int lines = 3
   std::ifstream in(kSource + "/traces/zipf.txt");
   std::ostringstream out;
   std::string line;
-  for (int i = 0; i < lines && std::getline(in, line); ++i) out << line << '\n';
+  for (int i = 0; i < lines && std::getline(in, line); ++i)
+    out << line << '\n';
   const std::string path = folder.file("zipf-prefix.txt");
   purecache::test::write_text(path, out.str());
   return path;
@@ -65,7 +66,8 @@ ReplayConfig config_of(BackendKind policy, std::size_t capacity, ConcurrencyConf
 std::string mixed_prefix(const purecache::test::TempFolder& folder, bool names, int requests) {
   const std::string text = purecache::test::mixed_trace(names);
   std::size_t end = 0;  // past the header and `requests` rows (the trace has 20000)
-  for (int line = 0; line <= requests; ++line) end = text.find('\n', end) + 1;
+  for (int line = 0; line <= requests; ++line)
+    end = text.find('\n', end) + 1;
   const std::string path = folder.file(names ? "mixed-names.csv" : "mixed.csv");
   purecache::test::write_text(path, text.substr(0, end));
   return path;
@@ -73,9 +75,10 @@ std::string mixed_prefix(const purecache::test::TempFolder& folder, bool names, 
 
 /// The counts a replay in trace order must reproduce exactly.
 auto counts(const ReplayResult& r) {
-  return std::vector<std::uint64_t>{r.requests, r.gets,     r.hits,      r.misses,
-                                    r.sets,     r.erases,   r.fills,     r.get_bytes,
-                                    r.hit_bytes, r.evictions.capacity, r.final_size};
+  return std::vector<std::uint64_t>{
+      r.requests,  r.gets,  r.hits,      r.misses,    r.sets,
+      r.erases,    r.fills, r.get_bytes, r.hit_bytes, r.evictions.capacity,
+      r.final_size};
 }
 
 /// What any interleaving must keep: every request issued once, every get a hit or a miss.
@@ -90,7 +93,8 @@ void check_adds_up(const ReplayResult& r, const ReplayResult& single, std::size_
   CHECK(r.final_size <= capacity);
   CHECK(r.complete);
   std::uint64_t completed = 0;
-  for (const std::uint64_t n : r.thread_requests) completed += n;
+  for (const std::uint64_t n : r.thread_requests)
+    completed += n;
   CHECK(completed == r.requests);
   REQUIRE(r.lock_wait);
   CHECK(r.lock_wait->count > 0);
@@ -139,11 +143,13 @@ TEST_CASE("eight clients on two threads issue every request once and count every
                        Case{ClientPartition::round_robin, HandOff::scheduled, 4},
                        Case{ClientPartition::key, HandOff::inline_resume, 4},
                        Case{ClientPartition::key, HandOff::scheduled, 1}}) {
-    INFO(purecache::sim::to_string(c.partition) << " " << purecache::sim::to_string(c.hand_off)
-                                                << " shards " << c.shards);
-    const ConcurrencyConfig concurrency{
-        .threads = 2, .clients = 8, .partition = c.partition, .shards = c.shards,
-        .hand_off = c.hand_off};
+    INFO(purecache::sim::to_string(c.partition)
+         << " " << purecache::sim::to_string(c.hand_off) << " shards " << c.shards);
+    const ConcurrencyConfig concurrency{.threads = 2,
+                                        .clients = 8,
+                                        .partition = c.partition,
+                                        .shards = c.shards,
+                                        .hand_off = c.hand_off};
     const ReplayResult r = replay_file(mixed, config_of(BackendKind::lru, 200, concurrency));
     check_adds_up(r, single, 200);
     CHECK(r.order == ReplayOrder::interleaved);
@@ -209,9 +215,12 @@ TEST_CASE("the report states the concurrency, the lock waits and each thread's t
   const auto r = report({"--trace", trace, "--capacity", "100", "--threads", "2", "--clients", "4",
                          "--partition", "key", "--shards", "4", "--hand-off", "scheduled",
                          "--lock-sample", "1"});
-  CHECK(r["concurrency"] == nlohmann::json{{"threads", 2},      {"clients", 4},
-                                           {"partition", "key"}, {"shards", 4},
-                                           {"hand_off", "scheduled"}, {"order", "interleaved"}});
+  CHECK(r["concurrency"] == nlohmann::json{{"threads", 2},
+                                           {"clients", 4},
+                                           {"partition", "key"},
+                                           {"shards", 4},
+                                           {"hand_off", "scheduled"},
+                                           {"order", "interleaved"}});
   CHECK(r["hits"].get<std::uint64_t>() + r["misses"].get<std::uint64_t>() == r["gets"]);
   CHECK(r["lock_wait_ns"]["count"].get<std::uint64_t>() > 0);
   CHECK(r["lock_wait_ns"]["contended_share"].get<double>() >= 0);
@@ -235,10 +244,8 @@ TEST_CASE("concurrency options are checked before the trace is read", "[sim][con
   const std::string trace = kSource + "/tests/data/trace/tiny.txt";
   check_rejected({"--trace", trace, "--threads", "2", "--clients", "0"},
                  "clients must be >= 1, got '0'");
-  check_rejected({"--trace", trace, "--shards", "0"},
-                 "shards must be >= 1, got '0'");
-  check_rejected({"--trace", trace, "--threads", "2000"},
-                 "threads must be at most 1024, got 2000");
+  check_rejected({"--trace", trace, "--shards", "0"}, "shards must be >= 1, got '0'");
+  check_rejected({"--trace", trace, "--threads", "2000"}, "threads must be at most 1024, got 2000");
   check_rejected({"--trace", trace, "--clients", "3"},
                  "clients 3 need threads >= 1: several clients run on a thread pool");
   check_rejected({"--trace", trace, "--partition", "random"},

@@ -38,7 +38,8 @@ class ApplicationKeys<std::uint64_t> {
   }
   [[nodiscard]] const std::uint64_t& operator()(KeyId id, std::uint64_t request) {
     assert(id <= numbers_.size());
-    if (id == numbers_.size()) [[unlikely]] add(id, request);
+    if (id == numbers_.size()) [[unlikely]]
+      add(id, request);
     return numbers_[id];
   }
   /// Every number seen so far, by id: complete once the reader has read the whole trace.

@@ -21,15 +21,13 @@ std::string_view to_string(ReplayOrder order) noexcept {
 ClientPartition parse_client_partition(std::string_view name) {
   if (name == "round_robin") return ClientPartition::round_robin;
   if (name == "key") return ClientPartition::key;
-  throw ConfigError("partition must be round_robin or key, got " +
-                    purecache::detail::quoted(name));
+  throw ConfigError("partition must be round_robin or key, got " + purecache::detail::quoted(name));
 }
 
 HandOff parse_hand_off(std::string_view name) {
   if (name == "inline") return HandOff::inline_resume;
   if (name == "scheduled") return HandOff::scheduled;
-  throw ConfigError("hand-off must be inline or scheduled, got " +
-                    purecache::detail::quoted(name));
+  throw ConfigError("hand-off must be inline or scheduled, got " + purecache::detail::quoted(name));
 }
 
 ReplayOrder replay_order(const ConcurrencyConfig& config) noexcept {

@@ -28,13 +28,13 @@ class ThreadLockFigures {
  public:
   /// What one thread recorded. Cache-line aligned: threads never share a line.
   struct alignas(64) Slot {
-    LatencyHistogram hold_ticks;          // timed holds, raw ticks (threaded replays only)
-    LatencyHistogram wait_ticks;          // timed waits, raw ticks
-    std::uint64_t acquisitions = 0;       // lock acquisitions requested on this thread
-    std::uint64_t contended = 0;          // acquisitions that queued, counted where they ended
-    std::uint64_t completed = 0;          // requests completed on this thread
-    std::uint32_t wait_countdown = 1;     // acquisitions left until the next timed wait
-    const Executor* executor = nullptr;   // current_executor() of the thread; null: none
+    LatencyHistogram hold_ticks;         // timed holds, raw ticks (threaded replays only)
+    LatencyHistogram wait_ticks;         // timed waits, raw ticks
+    std::uint64_t acquisitions = 0;      // lock acquisitions requested on this thread
+    std::uint64_t contended = 0;         // acquisitions that queued, counted where they ended
+    std::uint64_t completed = 0;         // requests completed on this thread
+    std::uint32_t wait_countdown = 1;    // acquisitions left until the next timed wait
+    const Executor* executor = nullptr;  // current_executor() of the thread; null: none
   };
 
   ThreadLockFigures() noexcept : id_(next_id_.fetch_add(1, std::memory_order_relaxed)) {}
@@ -64,7 +64,7 @@ class ThreadLockFigures {
 
   static inline std::atomic<std::uint64_t> next_id_{1};  // ids are never reused, so never 0
 
-  std::uint64_t id_;                          // this replay's, unique in the process
+  std::uint64_t id_;  // this replay's, unique in the process
   bool paused_ = false;
   std::mutex claim_mutex_;                    // guards slots_ while threads claim
   std::vector<std::unique_ptr<Slot>> slots_;  // one per thread that recorded, in claim order

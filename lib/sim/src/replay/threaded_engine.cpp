@@ -32,7 +32,7 @@ namespace purecache::sim::detail {
 
 namespace {
 
-constexpr std::size_t kKeyPrefetchAhead = 8;  // as the single-threaded engine
+constexpr std::size_t kKeyPrefetchAhead = 8;   // as the single-threaded engine
 constexpr std::size_t kStopCheckEvery = 4096;  // requests between reads of the stop signal
 
 /// One request as a client issues it: what the cache call needs, 12 bytes.
@@ -89,7 +89,8 @@ class KeyTable<std::string> {
   }
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     std::size_t bytes = texts_.capacity() * sizeof(std::string);
-    for (const std::string& text : texts_) bytes += text.capacity();
+    for (const std::string& text : texts_)
+      bytes += text.capacity();
     return bytes;
   }
 
@@ -104,7 +105,8 @@ struct ClientLists {
 
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     std::size_t bytes = requests.capacity() * sizeof(requests.front());
-    for (const auto& list : requests) bytes += list.capacity() * sizeof(ClientRequest);
+    for (const auto& list : requests)
+      bytes += list.capacity() * sizeof(ClientRequest);
     return bytes;
   }
 };
@@ -113,8 +115,7 @@ struct ClientLists {
 /// the client count by a multiply.
 std::size_t client_of_key(KeyId id, std::size_t clients) noexcept {
   const std::uint64_t mixed = purecache::detail::mix64(static_cast<std::uint64_t>(id) + 1);
-  return static_cast<std::size_t>((static_cast<purecache::detail::Uint128>(mixed) * clients) >>
-                                  64);
+  return static_cast<std::size_t>((static_cast<purecache::detail::Uint128>(mixed) * clients) >> 64);
 }
 
 /// Reads the whole trace, handing each request to its client; `on_request(request, index)`
@@ -136,10 +137,9 @@ ClientLists load_clients(TraceReader& reader, const ReplayConfig& config, OnRequ
     for (std::size_t i = 0; i < n; ++i) {
       const Request& request = batch[i];
       on_request(request, ++index);
-      const std::size_t client =
-          concurrency.partition == ClientPartition::key
-              ? client_of_key(request.key, concurrency.clients)
-              : static_cast<std::size_t>((index - 1) % concurrency.clients);
+      const std::size_t client = concurrency.partition == ClientPartition::key
+                                     ? client_of_key(request.key, concurrency.clients)
+                                     : static_cast<std::size_t>((index - 1) % concurrency.clients);
       lists.requests[client].push_back({request.key, request.size, request.op});
     }
     if (config.on_batch) config.on_batch(reader);
@@ -235,7 +235,8 @@ void replay_clients(const KeyTable<K>& keys, const ClientLists& lists, const Rep
   // Summarised before the stats below, so only the trace's own operations are in them.
   TickClock::calibrate_since(ticks_started);
   LatencyHistogram holds;
-  for (const auto& slot : figures.slots()) holds.merge(slot->hold_ticks);
+  for (const auto& slot : figures.slots())
+    holds.merge(slot->hold_ticks);
   r.lock_hold = summarize_ticks(holds);
   r.lock_hold_sampled_every = sample_every;
   summarize_waits(figures, r);
@@ -250,8 +251,8 @@ void replay_clients(const KeyTable<K>& keys, const ClientLists& lists, const Rep
 ReplayResult replay_threaded(TraceReader& reader, const ReplayConfig& config) {
   ReplayResult r;
   r.engine = ReplayEngine::library;
-  r.key_type = config.key_type == ReplayKeyType::string ? ReplayKeyType::string
-                                                         : ReplayKeyType::u64;
+  r.key_type =
+      config.key_type == ReplayKeyType::string ? ReplayKeyType::string : ReplayKeyType::u64;
   r.policy_parameters = parameters_in_effect(config.policy, config.core);
   r.concurrency = config.concurrency;
   r.order = replay_order(config.concurrency);
@@ -280,7 +281,8 @@ ReplayResult replay_threaded(TraceReader& reader, const ReplayConfig& config) {
   } else {
     ClientLists lists = load_clients(reader, config, [](const Request&, std::uint64_t) {});
     std::vector<std::string> texts(reader.distinct_keys());
-    for (std::size_t id = 0; id < texts.size(); ++id) reader.key_text(static_cast<KeyId>(id), texts[id]);
+    for (std::size_t id = 0; id < texts.size(); ++id)
+      reader.key_text(static_cast<KeyId>(id), texts[id]);
     const KeyTable<std::string> keys(std::move(texts));
     loaded();
     r.complete = lists.complete;

@@ -31,9 +31,8 @@ inline void summarize_waits(const ThreadLockFigures& figures, ReplayResult& r) {
     contended += slot->contended;
   }
   r.lock_wait = summarize_ticks(waits);
-  r.contended_share = acquisitions == 0 ? 0.0
-                                        : static_cast<double>(contended) /
-                                              static_cast<double>(acquisitions);
+  r.contended_share =
+      acquisitions == 0 ? 0.0 : static_cast<double>(contended) / static_cast<double>(acquisitions);
 }
 
 }  // namespace purecache::sim::detail

@@ -24,7 +24,7 @@ struct PolicyWaitTimer {
   using type = NoWaitTimer;
 };
 template <class Policy>
-  requires requires { typename Policy::WaitTimer; }
+requires requires { typename Policy::WaitTimer; }
 struct PolicyWaitTimer<Policy> {
   using type = typename Policy::WaitTimer;
 };

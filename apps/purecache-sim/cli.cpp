@@ -18,6 +18,7 @@
 #include "option_limits.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/error.hpp"
+#include "purecache/sim/concurrency_config.hpp"
 #include "purecache/sim/output/output_error.hpp"
 #include "purecache/sim/trace/trace_format.hpp"
 #include "purecache/version.hpp"
@@ -179,6 +180,30 @@ void add_replay_options(CLI::App& app, SimConfig& config) {
                  "Add per-window rows to the report: windows of N requests, or of S seconds of "
                  "request time (Ss, like 0.5s)")
       ->type_name("N|Ss");
+  app.add_option("--threads", config.threads,
+                 "Library engine: replay on a pool of T threads (0: on the calling thread, "
+                 "streamed; at most " + std::to_string(kMaxReplayThreads) + ")")
+      ->transform(whole_number<std::uint32_t>("threads", 0))
+      ->type_name("T")
+      ->capture_default_str();
+  app.add_option("--clients", config.clients,
+                 "Closed-loop client coroutines sharing the cache (more than 1 needs --threads)")
+      ->transform(whole_number<std::uint32_t>("clients", 1))
+      ->type_name("C")
+      ->capture_default_str();
+  app.add_option("--partition", config.partition,
+                 "Which client issues each request: round_robin (in trace order) or key (each "
+                 "key to one client, keeping its order)")
+      ->capture_default_str();
+  app.add_option("--shards", config.shards,
+                 "Split the cache into N backends, a lock each, capacity/N entries each")
+      ->transform(whole_number<std::uint64_t>("shards", 1))
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--hand-off", config.hand_off,
+                 "Where the backend's mutex runs the next waiter: inline (on the releasing "
+                 "thread) or scheduled (back on its own thread)")
+      ->capture_default_str();
 }
 
 CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {

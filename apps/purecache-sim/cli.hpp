@@ -40,6 +40,12 @@ struct SimConfig {
   std::optional<std::uint32_t> lock_sample;  // time one lock hold in this many; unset: by size
   std::optional<std::string> timeline_window;  // "N" requests or "Ns" seconds; unset: no timeline
   std::uint32_t repeat = 1;  // runs of each replay: counts checked equal, speed the median
+  // Library engine concurrency (docs/replay-semantics.md, "Threads and clients").
+  std::uint32_t threads = 0;               // 0: the single-threaded replay; >= 1: a thread pool
+  std::uint32_t clients = 1;               // closed-loop client coroutines, >= 1
+  std::string partition = "round_robin";   // round_robin | key
+  std::uint64_t shards = 1;                // >= 1: a ShardedBackend of this many locks
+  std::string hand_off = "inline";         // inline | scheduled
 };
 
 /// `purecache-sim sweep ...`: every policy x capacity; `replay` holds the shared trace and

@@ -389,7 +389,7 @@ const std::vector<MatchField>& match_fields() {
       {"parameters", {"parameters"}},      {"capacity", {"capacity", "capacity_bytes"}},
       {"ttl", {"ttl_seconds"}},            {"demand_fill", {"demand_fill"}},
       {"warmup", {"warmup_requests"}},     {"rate", {"synthetic_rate"}},
-      {"sample_rate", {"sample_rate"}}};
+      {"sample_rate", {"sample_rate"}},     {"concurrency", {"concurrency"}}};
   return fields;
 }
 

@@ -95,6 +95,23 @@ ReplayKeyType parse_key_type(const SimConfig& config, ReplayEngine engine,
   return detect_key_type(source, options);
 }
 
+/// --threads, --clients, --partition, --shards and --hand-off, checked before the trace is read.
+ConcurrencyConfig concurrency_options(const SimConfig& config, ReplayEngine engine) {
+  const ConcurrencyConfig concurrency{.threads = config.threads,
+                                      .clients = config.clients,
+                                      .partition = parse_client_partition(config.partition),
+                                      .shards = static_cast<std::size_t>(config.shards),
+                                      .hand_off = parse_hand_off(config.hand_off)};
+  if (engine == ReplayEngine::fast && (concurrency.threads != 0 || concurrency.clients != 1 ||
+                                       concurrency.shards != 1 || config.partition != "round_robin" ||
+                                       concurrency.hand_off != HandOff::inline_resume)) {
+    throw ConfigError(
+        "--threads, --clients, --partition, --shards and --hand-off are for the library engine; "
+        "--engine fast replays the bare core on one thread");
+  }
+  return concurrency;
+}
+
 }  // namespace
 
 void run_replay(const SimConfig& config, const CliStreams& streams) {
@@ -105,6 +122,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
     throw ConfigError("--lock-sample is for the library engine; --engine fast times no lock");
   }
   if (engine == ReplayEngine::library) require_online(policy);
+  const ConcurrencyConfig concurrency = concurrency_options(config, engine);
   const TraceOptions options =
       make_trace_options(config.format, config.csv_columns, config.on_error);
   const bool by_bytes = config.capacity_bytes.has_value();
@@ -123,7 +141,8 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
                              .demand_fill = !config.no_fill,
                              .warmup = config.warmup,
                              .synthetic_step = step,
-                             .timeline = timeline};
+                             .timeline = timeline,
+                             .concurrency = concurrency};
   if (kind.expiring) {
     if (!config.ttl_seconds) {
       throw ConfigError("policy '" + config.policy +
@@ -132,6 +151,7 @@ void run_replay(const SimConfig& config, const CliStreams& streams) {
     replay_config.core.ttl = ttl_duration(*config.ttl_seconds);
   }
   replay_config.core.parameters = parameters_for(policy, config.policy_params, {policy});
+  check_replay_config(replay_config);
   // Refuse bad knobs now, not after a first pass over the trace.
   const std::string parameters = parameters_in_effect(policy, replay_config.core);
 

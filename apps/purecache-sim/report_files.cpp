@@ -115,6 +115,15 @@ std::string number_text(const json& value) { return value.is_null() ? "null" : v
 void name_run(ReportRun& run) {
   const json& r = run.report;
   const json* sample = find(r, "sweep.sample_rate");
+  // Reports written before replays had threads were single-threaded, one client, one lock.
+  const json* given = find(r, "concurrency");
+  json concurrency = {{"threads", 0}, {"clients", 1}, {"partition", "round_robin"},
+                      {"shards", 1},  {"hand_off", "inline"}};
+  if (given != nullptr && given->is_object()) {
+    for (auto& [key, value] : concurrency.items()) {
+      if (given->contains(key)) value = (*given)[key];
+    }
+  }
   json identity = {
       {"trace_hash", r["trace"]["hash"]},
       {"engine", r["engine"]},
@@ -128,6 +137,7 @@ void name_run(ReportRun& run) {
       {"warmup_requests", r["replay"]["warmup_requests"]},
       {"synthetic_rate", r["replay"]["synthetic_rate"]},
       {"sample_rate", sample == nullptr ? json(nullptr) : *sample},
+      {"concurrency", concurrency},
   };
   run.identity = identity.dump();
   std::string label = r["policy"]["name"].get<std::string>();
@@ -148,6 +158,13 @@ void name_run(ReportRun& run) {
   }
   if (r["replay"]["demand_fill"] == false) label += " no-fill";
   if (sample != nullptr && !sample->is_null()) label += " sample " + number_text(*sample);
+  if (concurrency["threads"] != 0) {
+    label += " threads " + number_text(concurrency["threads"]) + " clients " +
+             number_text(concurrency["clients"]);
+    if (concurrency["partition"] != "round_robin") label += " partition key";
+    if (concurrency["hand_off"] != "inline") label += " scheduled";
+  }
+  if (concurrency["shards"] != 1) label += " shards " + number_text(concurrency["shards"]);
   label += ", " + r["engine"].get<std::string>();
   if (r["engine"] == "library") label += " " + r["key_type"].get<std::string>() + " keys";
   label += ", " + r["trace"]["path"].get<std::string>();

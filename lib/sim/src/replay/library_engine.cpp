@@ -14,107 +14,34 @@
 #include "purecache/async/task.hpp"
 #include "purecache/backend/backend_kind.hpp"
 #include "purecache/backend/clock.hpp"
-#include "purecache/backend/make_backend.hpp"
 #include "purecache/backend/parameters_in_effect.hpp"
 #include "purecache/cache.hpp"
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
+#include "replay/application_keys.hpp"
+#include "replay/replay_backend.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/sampled_hold_timer.hpp"
+#include "replay/sampled_wait_timer.hpp"
+#include "replay/thread_lock_figures.hpp"
+#include "replay/tick_summary.hpp"
 #include "replay/timeline_windows.hpp"
 
 namespace purecache::sim::detail {
 
 namespace {
 
-using ReplayValue = std::uint32_t;  // the object size: all a simulated cache needs to hold
-
 /// How many requests ahead the replay starts loading a request's application key: the
 /// simulator's own id -> key lookup, which an application (holding its key) does not have.
 constexpr std::size_t kKeyPrefetchAhead = 8;
 
-/// The backend an application gets from make_backend, but on trace time and with its lock holds
-/// timed: the mutex, index, core and virtual dispatch are the defaults.
-struct LibraryReplayBackendPolicy {
-  using Clock = VirtualClock;
-  using Mutex = AsyncMutex;
-  using HoldTimer = SampledHoldTimer;
-};
-
-/// The application's key of each interned request key.
-template <class K>
-class ApplicationKeys;
-
-/// Numeric keys by id. Where the trace's keys are all numbers (oracleGeneral) this reads the
-/// reader's own id -> number table, so the replay keeps no second copy of it; elsewhere (text,
-/// csv) it copies each number as its id first appears, in order (the reader numbers keys by
-/// first appearance). Either way a request costs one array read, not a parse.
-template <>
-class ApplicationKeys<std::uint64_t> {
- public:
-  explicit ApplicationKeys(const TraceReader& reader) : reader_(reader) {}
-
-  /// Call after each read() of the reader: its table may have moved or grown.
-  void refresh() noexcept {
-    if (copies_.empty()) numbers_ = reader_.key_numbers();
-  }
-  /// Starts loading the key of `id`, for a request a few steps ahead: the table is as large
-  /// as the trace's key set, so a rare key's number is usually out of cache.
-  void prefetch(KeyId id) const noexcept {
-    if (id < numbers_.size()) __builtin_prefetch(&numbers_[id]);
-  }
-  [[nodiscard]] const std::uint64_t& operator()(KeyId id, std::uint64_t request) {
-    assert(id <= numbers_.size());
-    if (id == numbers_.size()) [[unlikely]] add(id, request);
-    return numbers_[id];
-  }
-  /// The copies only: a borrowed table is counted in the reader's memory.
-  [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return copies_.capacity() * sizeof(std::uint64_t);
-  }
-
- private:
-  [[gnu::noinline]] void add(KeyId id, std::uint64_t request) {
-    const std::optional<std::uint64_t> number = reader_.key_number(id);
-    if (!number) {
-      std::string text;
-      reader_.key_text(id, text);
-      throw NonNumericKeyError(reader_.path(), request, text);
-    }
-    copies_.push_back(*number);
-    numbers_ = copies_;
-  }
-
-  const TraceReader& reader_;
-  std::span<const std::uint64_t> numbers_;  // by id: the reader's table, or copies_
-  std::vector<std::uint64_t> copies_;       // by id, dense; empty while the reader's is borrowed
-};
-
-/// The key's text, copied into one reused string per request: what an application that receives
-/// keys as bytes does. No allocation once the buffer has grown to the longest key.
-template <>
-class ApplicationKeys<std::string> {
- public:
-  explicit ApplicationKeys(const TraceReader& reader) : reader_(reader) {}
-
-  void refresh() noexcept {}
-  void prefetch(KeyId /*id*/) const noexcept {}
-  [[nodiscard]] const std::string& operator()(KeyId id, std::uint64_t /*request*/) {
-    reader_.key_text(id, buffer_);
-    return buffer_;
-  }
-  [[nodiscard]] std::size_t memory_bytes() const noexcept { return buffer_.capacity(); }
-
- private:
-  const TraceReader& reader_;
-  std::string buffer_;  // the current request's key
-};
 
 struct LibraryRun {
   LatencyHistogram hold_ticks;  // raw ticks of the timed holds, counted part only
   /// Where the hold timer records: hold_ticks, or with a timeline the open window's histogram;
   /// null while the replay's own stats() calls hold the lock, so they are never timed.
   LatencyHistogram* recording = &hold_ticks;
+  ThreadLockFigures figures;    // lock waits and contention (one slot: the calling thread)
   TickClock::Mark ticks_started = TickClock::mark();
   BackendStats end{};           // the backend at the end of the replay
   std::size_t key_table_bytes = 0;
@@ -138,7 +65,9 @@ template <class K>
 Task<BackendStats> untimed_stats(Cache<K, ReplayValue>& cache, LibraryRun& run) {
   LatencyHistogram* const recording = run.recording;
   run.recording = nullptr;
+  run.figures.pause(true);
   const BackendStats stats = co_await cache.backend().stats();
+  run.figures.pause(false);
   run.recording = recording;
   co_return stats;
 }
@@ -219,6 +148,7 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
           const BackendStats at_reset = co_await untimed_stats(cache, run);
           evictions_before = at_reset.evictions;
           run.hold_ticks.reset();
+          run.figures.reset();
         }
         if (uses_time) {
           const Timestamp now = request_clock.at(request, index);
@@ -247,14 +177,8 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
   if (timeline && timeline->windows.is_open()) co_await close_row(cache, run, *timeline, r);
   // Summarised before the stats below, so only the trace's own operations are in it.
   TickClock::calibrate_since(run.ticks_started);
-  r.lock_hold = LatencySummary{
-      .count = run.hold_ticks.count(),
-      .mean_ns = run.hold_ticks.mean() * 1e9 / TickClock::ticks_per_second(),
-      .p50_ns = TickClock::ticks_to_ns(run.hold_ticks.value_at_percentile(50)),
-      .p90_ns = TickClock::ticks_to_ns(run.hold_ticks.value_at_percentile(90)),
-      .p99_ns = TickClock::ticks_to_ns(run.hold_ticks.value_at_percentile(99)),
-      .p999_ns = TickClock::ticks_to_ns(run.hold_ticks.value_at_percentile(99.9)),
-      .max_ns = TickClock::ticks_to_ns(run.hold_ticks.max())};
+  r.lock_hold = summarize_ticks(run.hold_ticks);
+  summarize_waits(run.figures, r);
   if (timeline) {
     for (TimelineRow& row : timeline->windows.rows()) {
       if (row.lock_hold_p99_ns)
@@ -273,13 +197,9 @@ void replay_with_keys(TraceReader& reader, const ReplayConfig& config, ReplayRes
   LibraryRun run;
   const std::uint32_t sample_every = std::max<std::uint32_t>(1, config.lock_sample_every);
   VirtualClock clock;
-  BackendConfig<K, ReplayValue> backend_config{.core = config.core};
-  // Bytes: each entry weighs its value, the request's size, as an application's weigher would.
-  if (config.core.max_weight != 0) {
-    backend_config.weigher = [](const K&, ReplayValue size) -> std::uint64_t { return size; };
-  }
-  Cache<K, ReplayValue> cache(make_backend<K, ReplayValue, LibraryReplayBackendPolicy>(
-      config.policy, backend_config, clock, SampledHoldTimer(&run.recording, sample_every)));
+  Cache<K, ReplayValue> cache(
+      make_replay_backend<K>(config, clock, SampledHoldTimer(&run.recording, sample_every),
+                             SampledWaitTimer(&run.figures, sample_every)));
   sync_wait(replay_through(cache, reader, config, clock, run, result));
   result.memory = run.end.memory;
   result.final_size = run.end.size;

@@ -69,13 +69,51 @@ Timestamp RequestClock::past_end(std::uint64_t index) const {
 
 }  // namespace detail
 
+void check_replay_config(const ReplayConfig& config) {
+  const ConcurrencyConfig& concurrency = config.concurrency;
+  check_concurrency(concurrency);
+  if (config.engine == ReplayEngine::fast) {
+    if (concurrency.threads != 0 || concurrency.shards != 1 ||
+        concurrency.hand_off != HandOff::inline_resume ||
+        concurrency.partition != ClientPartition::round_robin) {
+      throw ConfigError(
+          "threads, clients, partition, shards and hand-off are for the library engine; the fast "
+          "engine replays the bare core on one thread");
+    }
+    return;
+  }
+  if (concurrency.threads == 0) return;
+  if (info(config.policy).expiring) {
+    throw ConfigError("policy '" + std::string(info(config.policy).name) +
+                      "' reads the clock, which interleaved clients would move back and forth: "
+                      "replay expiring policies without threads");
+  }
+  if (config.warmup != 0) {
+    throw ConfigError(
+        "warmup needs the single-threaded replay: interleaved clients have no one request at "
+        "which it ends");
+  }
+  if (config.timeline.enabled()) {
+    throw ConfigError(
+        "a timeline needs the single-threaded replay: interleaved clients have no one request "
+        "order to cut windows in");
+  }
+}
+
 ReplayResult replay(TraceReader& reader, const ReplayConfig& config) {
-  if (config.engine == ReplayEngine::library) require_online(config.policy);
+  check_replay_config(config);
+  if (config.engine == ReplayEngine::library) {
+    require_online(config.policy);
+    if (config.concurrency.threads >= 1) return detail::replay_threaded(reader, config);
+  }
   const auto started = std::chrono::steady_clock::now();
   ReplayResult result = config.engine == ReplayEngine::fast ? detail::replay_fast(reader, config)
                                                              : detail::replay_library(reader, config);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.concurrency = config.concurrency;
+  result.order = replay_order(config.concurrency);
+  result.thread_requests = {result.requests};
   return result;
 }
 
@@ -84,10 +122,13 @@ ReplayResult replay(const LoadedTrace& trace, const ReplayConfig& config,
   if (config.engine != ReplayEngine::fast) {
     throw ConfigError("a trace loaded into memory is replayed by the fast engine only");
   }
+  check_replay_config(config);
   const auto started = std::chrono::steady_clock::now();
   ReplayResult result = detail::replay_fast(trace, config, next_access);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.concurrency = config.concurrency;
+  result.thread_requests = {result.requests};
   return result;
 }
 

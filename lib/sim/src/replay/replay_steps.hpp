@@ -123,6 +123,9 @@ inline void end_warmup(ReplayResult& r, std::uint64_t warmup) noexcept {
 
 /// Both engines: the library engine through Cache, the fast one on the bare core.
 [[nodiscard]] ReplayResult replay_library(TraceReader& reader, const ReplayConfig& config);
+/// The library engine on a ThreadPool (config.concurrency.threads >= 1): reads the whole trace
+/// into memory, then replays it with the clients; fills every field, wall_seconds included.
+[[nodiscard]] ReplayResult replay_threaded(TraceReader& reader, const ReplayConfig& config);
 /// An offline policy (Belady) loads the reader's trace first (within
 /// config.offline_memory_limit, else ConfigError) and replays it from memory.
 [[nodiscard]] ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config);

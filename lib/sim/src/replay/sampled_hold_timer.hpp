@@ -5,23 +5,29 @@
 
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
+#include "replay/thread_lock_figures.hpp"
 
 namespace purecache::sim::detail {
 
 /// A LockedBackend hold timer (backend/hold_timer.hpp) that times one hold in `every` with the
 /// tick clock, into a histogram of raw ticks: the conversion to nanoseconds is linear, so it is
-/// done once on the summary, not per hold.
+/// done once on the summary, not per hold. The countdown is the backend's own copy (each shard
+/// has one), touched only under its lock.
 class SampledHoldTimer {
  public:
   using Mark = std::uint64_t;
   static constexpr Mark kUntimed = 0;
 
   SampledHoldTimer() noexcept = default;
-  /// Records into the histogram `*ticks` points to when the hold starts. The replay may point it
-  /// elsewhere between holds, or to null to time no hold for a while: a hold due for timing
-  /// then passes its turn to the next one.
+  /// Single-threaded replays: records into the histogram `*ticks` points to when the hold ends.
+  /// The replay may point it elsewhere between holds, or to null to time no hold for a while: a
+  /// hold due for timing then passes its turn to the next one.
   SampledHoldTimer(LatencyHistogram* const* ticks, std::uint32_t every) noexcept
       : ticks_(ticks), every_(every) {}
+  /// Replays on several threads: records into the slot of the thread holding the lock, since
+  /// several threads (and several shards' locks) hold at once.
+  SampledHoldTimer(ThreadLockFigures* figures, std::uint32_t every) noexcept
+      : figures_(figures), every_(every) {}
 
   // The untimed path is a decrement and a branch; the timed one stays out of line.
   [[nodiscard]] Mark start() noexcept {
@@ -41,15 +47,21 @@ class SampledHoldTimer {
       return kUntimed;
     }
     countdown_ = every_;
-    return ticks_ == nullptr ? kUntimed : TickClock::now_ticks();
+    return ticks_ == nullptr && figures_ == nullptr ? kUntimed : TickClock::now_ticks();
   }
   [[gnu::noinline]] void record(Mark started) noexcept {
-    (*ticks_)->record(TickClock::now_ticks() - started);
+    const std::uint64_t ticks = TickClock::now_ticks() - started;
+    if (ticks_ != nullptr) {
+      (*ticks_)->record(ticks);
+    } else {
+      figures_->local().hold_ticks.record(ticks);
+    }
   }
 
-  LatencyHistogram* const* ticks_ = nullptr;  // the replay's; null: time nothing
-  std::uint32_t every_ = 1;            // >= 1
-  std::uint32_t countdown_ = 1;        // holds left until the next timed one
+  LatencyHistogram* const* ticks_ = nullptr;  // single-threaded: the replay's pointer
+  ThreadLockFigures* figures_ = nullptr;      // threaded: per-thread slots; both null: no timing
+  std::uint32_t every_ = 1;                   // >= 1
+  std::uint32_t countdown_ = 1;               // holds left until the next timed one
 };
 
 }  // namespace purecache::sim::detail

@@ -94,6 +94,12 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
       {"clock", context.synthetic_rate > 0 ? "synthetic" : "trace"},
       {"synthetic_rate",
        context.synthetic_rate > 0 ? ordered_json(context.synthetic_rate) : ordered_json(nullptr)}};
+  report["concurrency"] = {{"threads", result.concurrency.threads},
+                           {"clients", result.concurrency.clients},
+                           {"partition", to_string(result.concurrency.partition)},
+                           {"shards", result.concurrency.shards},
+                           {"hand_off", to_string(result.concurrency.hand_off)},
+                           {"order", to_string(result.order)}};
 
   report["requests"] = result.requests;
   report["gets"] = result.gets;
@@ -131,16 +137,31 @@ nlohmann::ordered_json make_report(const ReportContext& context, const ReplayRes
   report["lock_hold_ns"] = result.lock_hold
                                ? latency_summary(*result.lock_hold, result.lock_hold_sampled_every)
                                : ordered_json(nullptr);
+  if (result.lock_wait) {
+    ordered_json wait = latency_summary(*result.lock_wait, result.lock_hold_sampled_every);
+    wait["contended_share"] = result.contended_share;
+    report["lock_wait_ns"] = wait;
+  } else {
+    report["lock_wait_ns"] = nullptr;
+  }
   const auto per_second = [&](double seconds) {
     return seconds > 0 ? static_cast<double>(context.trace_requests) / seconds : 0.0;
   };
   auto runs = ordered_json::array();
   for (const double seconds : context.run_wall_seconds) runs.push_back(per_second(seconds));
   if (runs.empty()) runs.push_back(per_second(result.wall_seconds));
+  auto per_thread = ordered_json::array();
+  for (const std::uint64_t requests : result.thread_requests) {
+    per_thread.push_back(result.wall_seconds > 0
+                             ? static_cast<double>(requests) / result.wall_seconds
+                             : 0.0);
+  }
   report["throughput"] = {{"wall_seconds", result.wall_seconds},
                           {"requests_per_second", per_second(result.wall_seconds)},
                           {"repeat", runs.size()},
-                          {"runs_requests_per_second", runs}};
+                          {"runs_requests_per_second", runs},
+                          {"load_seconds", result.load_seconds},
+                          {"per_thread", per_thread}};
   // Absent, not null, without --timeline-window: reports without one stay as they were.
   if (result.timeline) report["timeline"] = timeline_json(*result.timeline);
   report["errors"] = {{"skipped", context.skipped_records},

@@ -1,6 +1,7 @@
 #pragma once
 /// One policy core behind one coroutine-aware mutex: the only IBackend implementation.
 
+#include <coroutine>
 #include <cstddef>
 #include <optional>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "purecache/backend/hold_timer.hpp"
 #include "purecache/backend/ibackend.hpp"
 #include "purecache/backend/locked_operation.hpp"
+#include "purecache/backend/wait_timer.hpp"
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/core/weigher.hpp"
@@ -19,11 +21,13 @@
 namespace purecache {
 
 /// What a LockedBackend is built from besides its core. Applications use the default; the
-/// simulator substitutes a virtual clock, a single-thread mutex and a lock-hold timer.
+/// simulator substitutes a virtual clock and lock-hold and lock-wait timers. WaitTimer is
+/// optional: a policy that names none times no wait.
 struct DefaultBackendPolicy {
   using Clock = SteadyClock;
   using Mutex = AsyncMutex;
   using HoldTimer = NoHoldTimer;
+  using WaitTimer = NoWaitTimer;
 };
 
 /// DefaultBackendPolicy with the scheduled hand-off: a contended unlock posts the next waiter to
@@ -44,52 +48,82 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   using Clock = typename Policy::Clock;
   using Mutex = typename Policy::Mutex;
   using HoldTimer = typename Policy::HoldTimer;
+  using WaitTimer = policy_wait_timer_t<Policy>;
   using IBackend<K, V>::set;
 
   /// Throws ConfigError if `config` is invalid for Core.
-  explicit LockedBackend(const CoreConfig& config, Clock clock = {}, HoldTimer timer = {})
-      : core_(config), clock_(std::move(clock)), timer_(std::move(timer)) {}
+  explicit LockedBackend(const CoreConfig& config, Clock clock = {}, HoldTimer timer = {},
+                         WaitTimer wait_timer = {})
+      : core_(config),
+        clock_(std::move(clock)),
+        timer_(std::move(timer)),
+        wait_timer_(std::move(wait_timer)) {}
   /// Bounded by weight: config.max_weight with `weigher` (see WeightBudget).
   LockedBackend(const CoreConfig& config, Weigher<K, V> weigher, Clock clock = {},
-                HoldTimer timer = {})
-      : core_(config, std::move(weigher)), clock_(std::move(clock)), timer_(std::move(timer)) {}
+                HoldTimer timer = {}, WaitTimer wait_timer = {})
+      : core_(config, std::move(weigher)),
+        clock_(std::move(clock)),
+        timer_(std::move(timer)),
+        wait_timer_(std::move(wait_timer)) {}
 
   // The IBackend protocol. Each Task locks and runs the same code as the *_op awaitable of the
   // same name in its own frame (awaiting the awaitable would put its state there too). The lock
   // awaiter is built only when the lock is busy, which keeps its stores off the common path.
+  // With a WaitTimer the lock is taken through TimedLock instead; NoWaitTimer compiles it out.
   Task<std::optional<V>> get(const K& key) override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     co_return held([&] { return get_held(key); });
   }
   Task<bool> set(const K& key, V value, Duration ttl) override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     co_return held([&] { return set_held(key, std::move(value), ttl); });
   }
   Task<bool> erase(const K& key) override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     co_return held([&] { return erase_held(key); });
   }
   Task<void> clear() override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     held([&] { core_.clear(); });
   }
   Task<std::size_t> purge() override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     co_return held([&] { return purge_held(); });
   }
   Task<std::size_t> size() override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     co_return held([&] { return core_.size(); });
   }
   Task<BackendStats> stats() override {
-    if (!mutex_.try_lock()) [[unlikely]]
+    if constexpr (kTimesWait<WaitTimer>) {
+      co_await timed_lock();
+    } else if (!mutex_.try_lock()) [[unlikely]] {
       co_await mutex_.lock();
+    }
     co_return held([&] {
       return BackendStats{core_.size(), core_.capacity(), core_.evictions(), core_.memory(),
                           core_.weight()};
@@ -153,8 +187,38 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
       const TimedHold timed(timer_);
       return op();
     };
-    return detail::LockedOperation<Mutex, decltype(timed_op)>(mutex_, std::move(timed_op));
+    return detail::LockedOperation<Mutex, decltype(timed_op), WaitTimer>(
+        mutex_, std::move(timed_op), wait_timer_);
   }
+
+  /// `co_await timed_lock()` acquires mutex_ as `mutex_.lock()` does, timing the wait with a copy
+  /// of wait_timer_. Only with a WaitTimer that measures something.
+  class [[nodiscard]] TimedLock {
+   public:
+    TimedLock(Mutex& mutex, const WaitTimer& timer) noexcept : lock_(mutex), timer_(timer) {}
+    TimedLock(const TimedLock&) = delete;
+    TimedLock& operator=(const TimedLock&) = delete;
+
+    bool await_ready() noexcept {
+      mark_ = timer_.start();
+      return lock_.await_ready();
+    }
+    bool await_suspend(std::coroutine_handle<> awaiting) noexcept {
+      // Set before queueing: once queued, another thread may resume us and read it.
+      queued_ = true;
+      if (lock_.await_suspend(awaiting)) return true;
+      queued_ = false;
+      return false;
+    }
+    void await_resume() noexcept { timer_.stop(mark_, queued_); }
+
+   private:
+    typename Mutex::LockAwaiter lock_;                        // the FIFO queue node while waiting
+    WaitTimer timer_;                                         // a copy of the backend's
+    decltype(std::declval<WaitTimer&>().start()) mark_{};    // from timer_.start()
+    bool queued_ = false;                                     // waited in the mutex's queue
+  };
+  [[nodiscard]] TimedLock timed_lock() noexcept { return TimedLock(mutex_, wait_timer_); }
 
   // The operations proper, with mutex_ held.
   std::optional<V> get_held(const K& key) {
@@ -185,6 +249,7 @@ class LockedBackend final : public IBackend<typename Core::key_type, typename Co
   Mutex mutex_;                            // held for the whole of every operation
   [[no_unique_address]] Clock clock_;      // read under mutex_, only if Core::kUsesTime
   [[no_unique_address]] HoldTimer timer_;  // measures each hold of mutex_
+  [[no_unique_address]] WaitTimer wait_timer_;  // measures each wait for mutex_; copied per wait
 };
 
 }  // namespace purecache

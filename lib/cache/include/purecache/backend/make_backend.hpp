@@ -10,6 +10,7 @@
 #include "purecache/backend/ibackend.hpp"
 #include "purecache/backend/locked_backend.hpp"
 #include "purecache/backend/sharded_backend.hpp"
+#include "purecache/backend/wait_timer.hpp"
 #include "purecache/core/core_config.hpp"
 
 namespace purecache {
@@ -20,28 +21,30 @@ namespace purecache {
 /// needs the future (offline policies run in the simulator's fast engine only).
 /// With config.shards > 1, a ShardedBackend of that many LockedBackends, each bounded by
 /// shard_config (ConfigError if shards is 0 or exceeds a set bound); each gets a copy of `clock`
-/// and `timer`.
-/// `Policy` swaps the clock, mutex or hold timer (see DefaultBackendPolicy); the simulator passes
-/// a virtual clock and a lock-hold timer.
+/// and `timer` (and `wait_timer`).
+/// `Policy` swaps the clock, mutex, hold timer or wait timer (see DefaultBackendPolicy); the
+/// simulator passes a virtual clock and lock-hold and lock-wait timers.
 template <class K, class V, class Policy = DefaultBackendPolicy>
 [[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(
     BackendKind kind, const BackendConfig<K, V>& config, typename Policy::Clock clock = {},
-    typename Policy::HoldTimer timer = {}) {
+    typename Policy::HoldTimer timer = {}, policy_wait_timer_t<Policy> wait_timer = {}) {
   return with_core_type<K, V>(
       kind, [&]<class Core>(std::type_identity<Core>) -> std::unique_ptr<IBackend<K, V>> {
         if constexpr (OfflineCore<Core>) {
           require_online(kind);  // throws: no LockedBackend is built for a core that needs the future
           return nullptr;
         } else if (config.shards == 1) {
-          return std::make_unique<LockedBackend<Core, Policy>>(config.core, config.weigher,
-                                                               std::move(clock), std::move(timer));
+          return std::make_unique<LockedBackend<Core, Policy>>(
+              config.core, config.weigher, std::move(clock), std::move(timer),
+              std::move(wait_timer));
         } else {
           std::vector<std::unique_ptr<IBackend<K, V>>> shards;
           shards.reserve(config.shards);
           for (std::size_t i = 0; i < config.shards; ++i) {
             // Every shard reads the same clock (VirtualClock copies share their time).
             shards.push_back(std::make_unique<LockedBackend<Core, Policy>>(
-                shard_config(config.core, i, config.shards), config.weigher, clock, timer));
+                shard_config(config.core, i, config.shards), config.weigher, clock, timer,
+                wait_timer));
           }
           return std::make_unique<ShardedBackend<K, V>>(std::move(shards));
         }
@@ -52,9 +55,9 @@ template <class K, class V, class Policy = DefaultBackendPolicy>
 template <class K, class V, class Policy = DefaultBackendPolicy>
 [[nodiscard]] std::unique_ptr<IBackend<K, V>> make_backend(
     BackendKind kind, const CoreConfig& config, typename Policy::Clock clock = {},
-    typename Policy::HoldTimer timer = {}) {
+    typename Policy::HoldTimer timer = {}, policy_wait_timer_t<Policy> wait_timer = {}) {
   return make_backend<K, V, Policy>(kind, BackendConfig<K, V>{.core = config}, std::move(clock),
-                                    std::move(timer));
+                                    std::move(timer), std::move(wait_timer));
 }
 
 }  // namespace purecache

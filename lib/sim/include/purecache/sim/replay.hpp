@@ -17,6 +17,7 @@
 #include "purecache/core/core_stats.hpp"
 #include "purecache/core/time.hpp"
 #include "purecache/error.hpp"
+#include "purecache/sim/concurrency_config.hpp"
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
@@ -80,7 +81,8 @@ struct ReplayConfig {
   bool demand_fill = true;             // a get that misses is followed by a set of the same key
   std::uint64_t warmup = 0;            // leading requests replayed but not counted
   Duration synthetic_step{1'000'000};  // > 0: clock advance per request when the trace has no time
-  std::uint32_t lock_sample_every = 16;  // library engine: time one lock hold in this many
+  /// Library engine: time one lock hold, and one lock acquisition's wait, in this many.
+  std::uint32_t lock_sample_every = 16;
   TimelineWindow timeline{};             // per-window rows in ReplayResult::timeline; none: off
   std::uint64_t timeline_row_limit = kMaxTimelineRows;  // more rows throw ConfigError
   /// Called after each batch (~4096 requests), for progress reporting. May be empty.
@@ -91,11 +93,14 @@ struct ReplayConfig {
   /// Read once per batch: once non-zero (a signal's number, set by a handler), the replay stops
   /// before the next batch and returns what it counted, complete = false. May be null.
   const std::atomic<int>* stop_signal = nullptr;
+  /// Library engine: threads, clients, partition, shards and the mutex's hand-off
+  /// (docs/replay-semantics.md, "Threads and clients"). The fast engine takes the default only.
+  ConcurrencyConfig concurrency{};
 };
 
-/// Lock-hold times in nanoseconds; percentiles within 0.1% (LatencyHistogram).
+/// Lock-hold (or lock-wait) times in nanoseconds; percentiles within 0.1% (LatencyHistogram).
 struct LatencySummary {
-  std::uint64_t count = 0;  // holds timed
+  std::uint64_t count = 0;  // holds (waits) timed
   double mean_ns = 0;
   std::uint64_t p50_ns = 0;
   std::uint64_t p90_ns = 0;
@@ -150,10 +155,33 @@ struct ReplayResult {
   /// Library engine: timed holds of the backend's lock in the counted part. Fast: none.
   std::optional<LatencySummary> lock_hold;
   std::uint32_t lock_hold_sampled_every = 1;  // one hold in this many was timed
-  double wall_seconds = 0;                    // whole replay, reading and warm-up included
+  /// Library engine: timed waits for the backend's locks (lock requested to acquired), counted
+  /// part only, one acquisition in lock_hold_sampled_every. Fast: none.
+  std::optional<LatencySummary> lock_wait;
+  /// Library engine: the share of all lock acquisitions (every one, not only the timed) that
+  /// found the lock held and queued for it, in [0, 1]. Fast: 0.
+  double contended_share = 0;
+  ConcurrencyConfig concurrency{};       // as configured
+  ReplayOrder order = ReplayOrder::trace;  // replay_order(concurrency)
+  /// threads >= 1: requests completed on each worker thread of the pool, by worker index (a
+  /// request counts where its last operation completed: clients may move between threads).
+  /// threads = 0: one entry, the calling thread's (every counted request).
+  std::vector<std::uint64_t> thread_requests;
+  /// threads >= 1: seconds spent reading the trace into memory before the clients start, which
+  /// wall_seconds then excludes; 0 otherwise.
+  double load_seconds = 0;
+  /// threads = 0: the whole replay, reading and warm-up included. threads >= 1: from the clients'
+  /// start to the last one's end (the trace is in memory by then; see load_seconds).
+  double wall_seconds = 0;
   std::optional<Timeline> timeline;           // when ReplayConfig::timeline is enabled
   bool complete = true;  // false: stopped by ReplayConfig::stop_signal before the trace's end
 };
+
+/// Throws ConfigError if config.concurrency is out of range (check_concurrency) or does not suit
+/// the rest of `config`: threads, shards or hand-off with the fast engine; with threads >= 1, an
+/// expiring policy (clients would move the shared clock back and forth), a warm-up or a timeline
+/// (neither has one request order to be counted in). replay() calls it first.
+void check_replay_config(const ReplayConfig& config);
 
 /// Streams `reader` through a cache of config.policy with a virtual clock on the calling thread,
 /// by config.engine. Throws TraceError from the reader, NonNumericKeyError (see above) and

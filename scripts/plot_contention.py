@@ -149,9 +149,7 @@ def plot(cells, title, out, fmt):
         draw(top, mine, lines, colors, styles, lambda c: c.throughput / 1e6)
         draw(bottom, mine, lines, colors, styles, lambda c: c.wait_p99)
         top.set_title(f"{hand_off} hand-off", fontsize="medium")
-        top.set_ylim(bottom=0)
         bottom.set_yscale("symlog", linthresh=WAIT_LINEAR_BELOW_NS)
-        bottom.set_ylim(bottom=0)
         bottom.set_xlabel("threads")
         for ax in (top, bottom):
             ax.set_xscale("log", base=2)
@@ -164,6 +162,10 @@ def plot(cells, title, out, fmt):
         if not any(c.wait_p99 is not None for c in mine):
             bottom.text(0.5, 0.5, "no lock-wait figures in these reports", ha="center", va="center",
                         transform=bottom.transAxes, color="0.35")
+    # Once every column is drawn: the rows share their y axis, and a limit set earlier would
+    # freeze it at the first column's range.
+    axes[0][0].set_ylim(bottom=0)
+    axes[1][0].set_ylim(bottom=0)
     axes[0][0].set_ylabel("throughput (million requests / s, all threads)")
     axes[1][0].set_ylabel(f"p99 lock wait (ns; log above {WAIT_LINEAR_BELOW_NS})")
     axes[0][0].legend(loc="lower right", fontsize="small")

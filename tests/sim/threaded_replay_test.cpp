@@ -40,7 +40,7 @@ const std::string kSource = PURECACHE_SOURCE_DIR;
 
 /// The first `lines` requests of the shipped zipf trace, in `folder`: long enough for evictions
 /// and hits, short enough for a debug build.
-std::string zipf_prefix(const purecache::test::TempFolder& folder, int lines = 12000) {
+std::string zipf_prefix(const purecache::test::TempFolder& folder, int lines = 5000) {
   std::ifstream in(kSource + "/traces/zipf.txt");
   std::ostringstream out;
   std::string line;
@@ -59,6 +59,16 @@ ReplayConfig config_of(BackendKind policy, std::size_t capacity, ConcurrencyConf
   ReplayConfig config{.policy = policy, .lock_sample_every = 1, .concurrency = concurrency};
   config.core.capacity = capacity;
   return config;
+}
+
+/// The first `requests` requests of the mixed trace of gets, sets and deletes, in `folder`.
+std::string mixed_prefix(const purecache::test::TempFolder& folder, bool names, int requests) {
+  const std::string text = purecache::test::mixed_trace(names);
+  std::size_t end = 0;  // past the header and `requests` rows (the trace has 20000)
+  for (int line = 0; line <= requests; ++line) end = text.find('\n', end) + 1;
+  const std::string path = folder.file(names ? "mixed-names.csv" : "mixed.csv");
+  purecache::test::write_text(path, text.substr(0, end));
+  return path;
 }
 
 /// The counts a replay in trace order must reproduce exactly.
@@ -106,8 +116,7 @@ TEST_CASE("one thread and one client count exactly as the single-threaded replay
     CHECK(threaded.memory.current_bytes == single.memory.current_bytes);
   }
   // Sets and deletes too, and string keys.
-  const std::string mixed = folder.file("mixed.csv");
-  purecache::test::write_text(mixed, purecache::test::mixed_trace(true));
+  const std::string mixed = mixed_prefix(folder, true, 3000);
   ReplayConfig strings = config_of(BackendKind::lfu, 200, {});
   strings.key_type = ReplayKeyType::string;
   const ReplayResult single = replay_file(mixed, strings);
@@ -118,8 +127,7 @@ TEST_CASE("one thread and one client count exactly as the single-threaded replay
 TEST_CASE("eight clients on two threads issue every request once and count every get once",
           "[sim][concurrency]") {
   const purecache::test::TempFolder folder;
-  const std::string mixed = folder.file("mixed.csv");
-  purecache::test::write_text(mixed, purecache::test::mixed_trace(false));
+  const std::string mixed = mixed_prefix(folder, false, 2500);
   const ReplayResult single = replay_file(mixed, config_of(BackendKind::lru, 200, {}));
   for (const ClientPartition partition : {ClientPartition::round_robin, ClientPartition::key}) {
     for (const HandOff hand_off : {HandOff::inline_resume, HandOff::scheduled}) {
@@ -173,7 +181,7 @@ TEST_CASE("threaded replays refuse what they cannot count soundly", "[sim][concu
   refused(config_of(BackendKind::lru, 10, {.threads = 1025}),
           "threads must be at most 1024, got 1025");
   refused(config_of(BackendKind::lru, 10, {.clients = 2}),
-          "clients 2 need threads: several clients run on a thread pool (threads >= 1)");
+          "clients 2 need threads >= 1: several clients run on a thread pool");
   ReplayConfig expiring = config_of(BackendKind::lru_ttl, 10, {.threads = 2});
   expiring.core.ttl = purecache::Duration{1'000'000'000};
   refused(expiring,
@@ -229,7 +237,7 @@ TEST_CASE("concurrency options are checked before the trace is read", "[sim][con
   check_rejected({"--trace", trace, "--threads", "2000"},
                  "threads must be at most 1024, got 2000");
   check_rejected({"--trace", trace, "--clients", "3"},
-                 "--clients 3 needs --threads T: several clients run on a thread pool");
+                 "clients 3 need threads >= 1: several clients run on a thread pool");
   check_rejected({"--trace", trace, "--partition", "random"},
                  "partition must be round_robin or key, got 'random'");
   check_rejected({"--trace", trace, "--hand-off", "eventually"},

@@ -49,7 +49,7 @@ void check_concurrency(const ConcurrencyConfig& config) {
   if (config.shards == 0) throw ConfigError("shards must be at least 1, got 0");
   if (config.threads == 0 && config.clients > 1) {
     throw ConfigError("clients " + std::to_string(config.clients) +
-                      " need threads: several clients run on a thread pool (threads >= 1)");
+                      " need threads >= 1: several clients run on a thread pool");
   }
 }
 

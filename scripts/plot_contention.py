@@ -54,6 +54,12 @@ class Cell:
         self.policy = r.get("policy.name", "str")
         self.capacity = r.get("policy.capacity", "int")
         self.throughput = r.get("throughput.requests_per_second", "number")
+        # --repeat: every run's rate, for the whiskers; the point is the report's median.
+        runs = r.get("throughput.runs_requests_per_second", "list", default=[])
+        for i, v in enumerate(runs):
+            if not pc._is_kind(v, "number"):
+                raise r.error(f"field throughput.runs_requests_per_second[{i}]: expected a number")
+        self.throughput_runs = runs or [self.throughput]
         wait = r.get("lock_wait_ns", "dict", nullable=True)
         self.wait_p99 = r.get("lock_wait_ns.p99", "number") if wait is not None else None
         self.cores = r.get("machine.hardware_concurrency", "int", default=None)
@@ -83,12 +89,6 @@ def collect(records):
     return cells
 
 
-def spread(values):
-    """Median, and the distances down to the minimum and up to the maximum."""
-    m = statistics.median(values)
-    return m, m - min(values), max(values) - m
-
-
 def line_label(line, lines):
     shards, clients, partition = line
     text = f"{shards} shard" + ("s" if shards != 1 else "")
@@ -99,19 +99,24 @@ def line_label(line, lines):
     return text
 
 
-def draw(ax, cells, lines, colors, styles, value):
+def draw(ax, cells, lines, colors, styles, value, samples=lambda c: []):
     """One line per (shards, clients, partition): the median of `value` per thread count, with
-    min-max whiskers where several runs measured the same point."""
+    whiskers from the minimum to the maximum of those values and of `samples` (a cell's
+    individual runs)."""
     for line in lines:
         points = {}
+        ranges = {}
         for c in cells:
             v = value(c)
             if c.line() == line and v is not None:
                 points.setdefault(c.threads, []).append(v)
+                ranges.setdefault(c.threads, [v]).extend(samples(c))
         if not points:
             continue
         xs = sorted(points)
-        ms, lo, hi = zip(*(spread(points[x]) for x in xs))
+        ms = [statistics.median(points[x]) for x in xs]
+        lo = [m - min(ranges[x]) for m, x in zip(ms, xs)]
+        hi = [max(ranges[x]) - m for m, x in zip(ms, xs)]
         ax.errorbar(xs, ms, yerr=[lo, hi] if any(lo) or any(hi) else None, color=colors[line[0]],
                     linestyle=styles[line[1:]], marker="o", markersize=4, linewidth=1.5, capsize=3,
                     label=line_label(line, lines))
@@ -146,7 +151,8 @@ def plot(cells, title, out, fmt):
     for col, hand_off in enumerate(panels):
         mine = [c for c in cells if c.hand_off == hand_off]
         top, bottom = axes[0][col], axes[1][col]
-        draw(top, mine, lines, colors, styles, lambda c: c.throughput / 1e6)
+        draw(top, mine, lines, colors, styles, lambda c: c.throughput / 1e6,
+             lambda c: [v / 1e6 for v in c.throughput_runs])
         draw(bottom, mine, lines, colors, styles, lambda c: c.wait_p99)
         top.set_title(f"{hand_off} hand-off", fontsize="medium")
         bottom.set_yscale("symlog", linthresh=WAIT_LINEAR_BELOW_NS)

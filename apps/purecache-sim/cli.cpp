@@ -38,6 +38,7 @@ constexpr const char* kFooter = R"(Examples:
   purecache-sim sweep --trace traces/zipf.txt --policies lru,lfu --capacities 1%,5%,10% --shard 1/2 -o a.jsonl
   purecache-sim merge a.jsonl b.jsonl -o sweep.jsonl
   purecache-sim plan --trace traces/zipf.txt --target-hit-ratio 0.8 --value-bytes 100
+  purecache-sim contention --trace traces/zipf.txt --capacity 1000 --threads 1,2 --shards 1,16 -o c.jsonl
   purecache-sim --policy lru --trace traces/zipf.txt --repeat 5 -o new.json
   purecache-sim compare baseline.json new.json --max-throughput-drop 10% --format markdown
 
@@ -48,7 +49,7 @@ Exit codes:
   compare: 0 within thresholds, 1 a regression, 2 runs that do not match up or inputs
        that are not purecache-sim reports (docs/compare.md)
   130  stopped by SIGINT, 143 by SIGTERM: the report so far has "complete": false
-       (gen, mrc and plan write nothing; sweep writes the runs it finished))";
+       (gen, mrc and plan write nothing; sweep and contention write the runs they finished))";
 
 std::string joined_formats() {
   std::string names;
@@ -245,6 +246,50 @@ CLI::App* add_sweep_command(CLI::App& app, SweepConfig& config) {
   return sweep;
 }
 
+void add_contention_command(CLI::App& app, ContentionConfig& config) {
+  CLI::App* contention = app.add_subcommand(
+      "contention",
+      "Replay through the library on every hand-off x clients x shards x threads; one JSON "
+      "report per line (docs/concurrency.md)");
+  SimConfig& replay = config.replay;
+  contention->add_option("--policy,-p", replay.policy, "Bounded, online eviction policy")
+      ->capture_default_str();
+  add_trace_options(*contention, replay);
+  contention
+      ->add_option("--capacity,-c", replay.capacity,
+                   "Cache size in entries (N) or as a share of the trace's distinct keys (P%), "
+                   "split over the shards")
+      ->type_name("N|P%")
+      ->capture_default_str();
+  contention->add_option("--key-type", replay.key_type,
+                         "Key type: u64, string, or auto (u64 if the keys are numbers)")
+      ->capture_default_str();
+  contention->add_option("--threads", config.threads, "Thread counts, comma-separated")
+      ->type_name("T,...")
+      ->capture_default_str();
+  contention->add_option("--clients", config.clients, "Client counts, comma-separated")
+      ->type_name("C,...")
+      ->capture_default_str();
+  contention->add_option("--shards", config.shards, "Shard counts, comma-separated")
+      ->type_name("N,...")
+      ->capture_default_str();
+  contention->add_option("--hand-off", config.hand_offs,
+                         "Hand-off modes, comma-separated: inline, scheduled")
+      ->type_name("MODE,...")
+      ->capture_default_str();
+  contention->add_option("--partition", replay.partition,
+                         "Which client issues each request: round_robin or key")
+      ->capture_default_str();
+  contention->add_option("--lock-sample", replay.lock_sample,
+                         "Time one lock hold and wait in N (default: by trace size, 1 to 64)")
+      ->transform(whole_number<std::uint32_t>("lock-sample", 1))
+      ->type_name("N");
+  add_replay_semantics_options(*contention, replay);
+  add_repeat_option(*contention, replay);
+  contention->add_option("--output,-o", replay.output, "Write the cells to FILE instead of stdout")
+      ->type_name("FILE");
+}
+
 CLI::App* add_plan_command(CLI::App& app, PlanConfig& config) {
   CLI::App* plan = app.add_subcommand(
       "plan", "The smallest cache per policy reaching a target hit ratio, and its memory");
@@ -439,6 +484,7 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   PlanConfig plan_config;
   MrcCommandConfig mrc_config;
   CompareConfig compare_config;
+  ContentionConfig contention_config;
   add_replay_options(app, sim_config);
   add_gen_command(app, gen_config);
   add_sweep_command(app, sweep_config);
@@ -446,6 +492,7 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
   add_mrc_command(app, mrc_config);
   add_plan_command(app, plan_config);
   add_compare_command(app, compare_config);
+  add_contention_command(app, contention_config);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -465,6 +512,8 @@ int run_cli(const std::vector<std::string>& args, const CliStreams& streams) {
       run_gen(gen_config, streams);
     } else if (app.got_subcommand("sweep")) {
       run_sweep(sweep_config, streams);
+    } else if (app.got_subcommand("contention")) {
+      run_contention(contention_config, streams);
     } else if (app.got_subcommand("plan")) {
       run_plan(plan_config, streams);
     } else if (app.got_subcommand("merge")) {

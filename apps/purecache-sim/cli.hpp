@@ -122,6 +122,17 @@ struct MrcCommandConfig {
   bool no_progress = false;
 };
 
+/// `purecache-sim contention ...`: one library replay per hand-off x clients x shards x threads
+/// (docs/concurrency.md#the-contention-study). `replay` holds the trace, policy, capacity,
+/// partition and replay options; its threads, clients, shards and hand-off are not used.
+struct ContentionConfig {
+  SimConfig replay;
+  std::string threads = "1,2,4,8";            // comma-separated, each >= 1
+  std::string clients = "8";                  // comma-separated, each >= 1
+  std::string shards = "1,2,4,16";            // comma-separated, each >= 1
+  std::string hand_offs = "inline,scheduled";  // comma-separated
+};
+
 /// Where run_cli writes, and whether each stream is a terminal (pretty JSON, progress bar).
 struct CliStreams {
   std::ostream& out;

@@ -21,6 +21,11 @@ void run_sweep(const SweepConfig& config, const CliStreams& streams);
 /// memory a library backend of that size takes; writes one JSON object.
 void run_plan(const PlanConfig& config, const CliStreams& streams);
 
+/// Replays one trace through the library engine on every hand-off x clients x shards x threads
+/// cell and writes one JSON report per line, a summary on streams.err; with a signal, the cells
+/// finished so far. Throws OutputError or purecache::Error as run_replay.
+void run_contention(const ContentionConfig& config, const CliStreams& streams);
+
 /// Checks that JSONL files are the shards of one sweep, whole and without repeats, and writes
 /// them as one. Throws ConfigError for inputs that do not fit together, OutputError as above.
 void run_merge(const MergeConfig& config, const CliStreams& streams);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs scripts/plot_{mrc,compare,timeline}.py on the fixtures in tests/data/plots and checks
+"""Runs scripts/plot_{mrc,compare,timeline,contention}.py on the fixtures in tests/data/plots and checks
 the images they write and the errors they give. Run with /usr/bin/python3 (ctest -L plots)."""
 
 import os
@@ -16,7 +16,8 @@ DATA = os.path.join(ROOT, "tests", "data", "plots")
 BAD = os.path.join(DATA, "bad")
 PYTHON = "/usr/bin/python3"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SIZES = {"plot_mrc": (800, 500), "plot_compare": (1200, 900), "plot_timeline": (1000, 700)}
+SIZES = {"plot_mrc": (800, 500), "plot_compare": (1200, 900), "plot_timeline": (1000, 700),
+         "plot_contention": (1200, 800)}
 
 
 def data(name):
@@ -96,6 +97,12 @@ class PlotTest(unittest.TestCase):
         self.assert_ok(self.run_script("plot_timeline", data("timeline_seconds.json"), "-o", "t.svg"))
         self.assert_svg(os.path.join(self.dir, "t.svg"))
 
+    def test_contention_with_both_hand_offs_two_client_counts_and_a_repeat_is_a_png_and_an_svg(self):
+        self.assert_ok(self.run_script("plot_contention", data("contention.jsonl")))
+        self.assert_png(os.path.join(self.dir, "plot_contention.png"), SIZES["plot_contention"])
+        self.assert_ok(self.run_script("plot_contention", data("contention.jsonl"), "-o", "c.svg"))
+        self.assert_svg(os.path.join(self.dir, "c.svg"))
+
     def test_run_through_its_shebang_a_script_writes_plot_name_png_in_the_current_directory(self):
         self.assert_ok(self.run_script("plot_mrc", data("mrc_exact.json"), python=None))
         self.assert_png(os.path.join(self.dir, "plot_mrc.png"), SIZES["plot_mrc"])
@@ -135,6 +142,15 @@ class PlotTest(unittest.TestCase):
             ("plot_compare", [data("mrc_exact.json")], f"{data('mrc_exact.json')}:1: mrc output"),
             ("plot_timeline", [data("single_fast_lru.json")], f"{data('single_fast_lru.json')}:1: this report has no timeline"),
             ("plot_timeline", [data("sweep.jsonl")], f"{data('sweep.jsonl')}:2: expected one report"),
+            ("plot_contention", [bad("contention_missing_field.jsonl")],
+             f"{bad('contention_missing_field.jsonl')}:2: missing field concurrency.shards"),
+            ("plot_contention", [bad("contention_other_policy.jsonl")],
+             f"{bad('contention_other_policy.jsonl')}:2: policy lfu at capacity 1000 differs"),
+            ("plot_contention", [bad("contention_threads_0.json")],
+             f"{bad('contention_threads_0.json')}:1: concurrency.threads is 0"),
+            ("plot_contention", [data("sweep.jsonl")], f"{data('sweep.jsonl')}:1: no concurrency field"),
+            ("plot_contention", [data("single_fast_lru.json")], f"{data('single_fast_lru.json')}:1: a fast-engine report"),
+            ("plot_contention", [data("mrc.jsonl")], f"{data('mrc.jsonl')}:1: mrc output"),
             ("plot_timeline", [bad("timeline_bad_row.json")],
              f"{bad('timeline_bad_row.json')}:1: timeline.rows[2]: field memory_bytes"),
         ]

@@ -1,0 +1,149 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/json_schema.hpp"
+#include "support/sim_run.hpp"
+
+// purecache-sim contention: a grid of threaded library replays of one trace, one report per line.
+
+using purecache::test::check_rejected;
+using purecache::test::Run;
+using purecache::test::sim;
+
+namespace {
+
+const std::string kSource = PURECACHE_SOURCE_DIR;
+const std::string kZipf = kSource + "/traces/zipf.txt";
+// 8 requests over 4 keys: a grid of it runs in milliseconds.
+const std::string kGolden = kSource + "/tests/data/golden/abacbada.txt";
+
+std::vector<nlohmann::json> lines_of(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("a contention grid writes one valid report per cell, threads innermost",
+          "[sim][contention][report]") {
+  const Run run =
+      sim({"contention", "--trace", kGolden, "--policy", "lru", "--capacity", "4", "--threads",
+           "1,2", "--clients", "2", "--shards", "1,4", "--hand-off", "inline,scheduled"});
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  const std::vector<nlohmann::json> lines = lines_of(run.out);
+  REQUIRE(lines.size() == 8);
+  std::ifstream file(kSource + "/docs/report-schema.json");
+  const auto schema = nlohmann::json::parse(file);
+  std::vector<std::tuple<std::string, int, int>> order;  // hand-off, shards, threads
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const nlohmann::json& r = lines[i];
+    CHECK(purecache::test::schema_violation(r, schema) == "");
+    CHECK(r["engine"] == "library");
+    CHECK(r["complete"] == true);
+    CHECK(r["policy"]["capacity"] == 4);
+    CHECK(r["concurrency"]["clients"] == 2);
+    CHECK(r["concurrency"]["order"] == "interleaved");
+    CHECK(r["hits"].get<long>() + r["misses"].get<long>() == r["gets"].get<long>());
+    CHECK(r["requests"] == 8);
+    CHECK(r["lock_wait_ns"].is_object());
+    CHECK(r["throughput"]["per_thread"].size() == r["concurrency"]["threads"].get<std::size_t>());
+    CHECK(r["machine"]["hardware_concurrency"].is_number_unsigned());
+    CHECK(r["contention"]["index"] == i);
+    CHECK(r["contention"]["cells"] == 8);
+    CHECK(r["contention"]["threads"] == nlohmann::json({1, 2}));
+    CHECK(r["contention"]["hand_offs"] == nlohmann::json({"inline", "scheduled"}));
+    order.emplace_back(r["concurrency"]["hand_off"], r["concurrency"]["shards"],
+                       r["concurrency"]["threads"]);
+  }
+  CHECK(order == std::vector<std::tuple<std::string, int, int>>{{"inline", 1, 1},
+                                                                {"inline", 1, 2},
+                                                                {"inline", 4, 1},
+                                                                {"inline", 4, 2},
+                                                                {"scheduled", 1, 1},
+                                                                {"scheduled", 1, 2},
+                                                                {"scheduled", 4, 1},
+                                                                {"scheduled", 4, 2}});
+  CHECK_THAT(run.err, Catch::StartsWith("hand-off "));
+  CHECK_THAT(run.err, Catch::Contains("8 of 8 cells"));
+}
+
+TEST_CASE("one thread and one client in a contention grid counts as the single-threaded replay",
+          "[sim][contention]") {
+  const Run run = sim({"contention", "--trace", kGolden, "--capacity", "50%", "--threads", "1",
+                       "--clients", "1", "--shards", "1", "--hand-off", "inline"});
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  const std::vector<nlohmann::json> lines = lines_of(run.out);
+  REQUIRE(lines.size() == 1);
+  const nlohmann::json single =
+      purecache::test::report({"--trace", kGolden, "--capacity", "50%", "--policy", "lru"});
+  CHECK(lines[0]["concurrency"]["order"] == "trace");
+  for (const char* field : {"hits", "misses", "gets", "fills"})
+    CHECK(lines[0][field] == single[field]);
+  CHECK(lines[0]["trace"]["hash"] == single["trace"]["hash"]);
+  CHECK(lines[0]["policy"]["capacity"] == 2);
+  CHECK(single["policy"]["capacity"] == 2);
+}
+
+TEST_CASE("a contention grid goes to -o through the atomic writer, never over the trace",
+          "[sim][contention]") {
+  const auto dir = std::filesystem::temp_directory_path() / "purecache_contention_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "study.jsonl").string();
+  const Run run = sim({"contention", "--trace", kGolden, "--capacity", "2", "--threads", "1",
+                       "--clients", "1", "--shards", "1,2", "--hand-off", "scheduled", "-o", out});
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  CHECK(run.out.empty());
+  std::ifstream file(out);
+  std::stringstream text;
+  text << file.rdbuf();
+  CHECK(lines_of(text.str()).size() == 2);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir))
+    ++files;
+  CHECK(files == 1);  // no temporary left behind
+  std::filesystem::remove_all(dir);
+
+  const Run over_trace = sim({"contention", "--trace", kZipf, "--threads", "1", "-o", kZipf});
+  CHECK(over_trace.code == 2);
+  CHECK_THAT(over_trace.err, Catch::Contains("is the trace"));
+}
+
+TEST_CASE("a contention grid refuses bad lists before it runs anything", "[sim][contention]") {
+  const std::vector<std::string> base{"contention", "--trace", kGolden, "--capacity", "2"};
+  const auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  check_rejected(with({"--threads", "0"}), "threads must be >= 1, got '0'");
+  check_rejected(with({"--threads", "1,0,2"}), "threads must be >= 1, got '0'");
+  check_rejected(with({"--threads", ""}),
+                 "threads must list at least one number, like 1,2,4, got ''");
+  check_rejected(with({"--clients", "1,,2"}),
+                 "clients must be whole numbers, comma-separated, like 1,2,4, got ''");
+  check_rejected(with({"--shards", "two"}),
+                 "shards must be whole numbers, comma-separated, like 1,2,4, got 'two'");
+  check_rejected(with({"--threads", "2,2"}), "threads is listed twice, got '2'");
+  check_rejected(with({"--threads", "5000"}), "threads must be at most 1024, got '5000'");
+  check_rejected(with({"--hand-off", "inline,later"}),
+                 "hand-off must be inline or scheduled, got 'later'");
+  check_rejected(with({"--shards", "1,3"}),
+                 "shards must be at most the capacity, 2 entries (every shard holds one at "
+                 "least), got '3'");
+  check_rejected({"contention", "--threads", "1"}, "--trace is required (see --help)");
+}

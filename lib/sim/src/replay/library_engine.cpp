@@ -23,7 +23,6 @@
 #include "replay/replay_steps.hpp"
 #include "replay/sampled_hold_timer.hpp"
 #include "replay/sampled_wait_timer.hpp"
-#include "replay/thread_lock_figures.hpp"
 #include "replay/tick_summary.hpp"
 #include "replay/timeline_windows.hpp"
 
@@ -35,13 +34,11 @@ namespace {
 /// simulator's own id -> key lookup, which an application (holding its key) does not have.
 constexpr std::size_t kKeyPrefetchAhead = 8;
 
-
 struct LibraryRun {
   LatencyHistogram hold_ticks;  // raw ticks of the timed holds, counted part only
   /// Where the hold timer records: hold_ticks, or with a timeline the open window's histogram;
   /// null while the replay's own stats() calls hold the lock, so they are never timed.
   LatencyHistogram* recording = &hold_ticks;
-  ThreadLockFigures figures;    // lock waits and contention (one slot: the calling thread)
   TickClock::Mark ticks_started = TickClock::mark();
   BackendStats end{};           // the backend at the end of the replay
   std::size_t key_table_bytes = 0;
@@ -65,9 +62,7 @@ template <class K>
 Task<BackendStats> untimed_stats(Cache<K, ReplayValue>& cache, LibraryRun& run) {
   LatencyHistogram* const recording = run.recording;
   run.recording = nullptr;
-  run.figures.pause(true);
   const BackendStats stats = co_await cache.backend().stats();
-  run.figures.pause(false);
   run.recording = recording;
   co_return stats;
 }
@@ -148,7 +143,6 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
           const BackendStats at_reset = co_await untimed_stats(cache, run);
           evictions_before = at_reset.evictions;
           run.hold_ticks.reset();
-          run.figures.reset();
         }
         if (uses_time) {
           const Timestamp now = request_clock.at(request, index);
@@ -178,7 +172,6 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
   // Summarised before the stats below, so only the trace's own operations are in it.
   TickClock::calibrate_since(run.ticks_started);
   r.lock_hold = summarize_ticks(run.hold_ticks);
-  summarize_waits(run.figures, r);
   if (timeline) {
     for (TimelineRow& row : timeline->windows.rows()) {
       if (row.lock_hold_p99_ns)
@@ -198,8 +191,10 @@ void replay_with_keys(TraceReader& reader, const ReplayConfig& config, ReplayRes
   const std::uint32_t sample_every = std::max<std::uint32_t>(1, config.lock_sample_every);
   VirtualClock clock;
   Cache<K, ReplayValue> cache(
+      // One coroutine issues every request: the lock is never contended, so no wait is timed
+      // (lock_wait stays empty) and counting acquisitions would only slow the replay.
       make_replay_backend<K>(config, clock, SampledHoldTimer(&run.recording, sample_every),
-                             SampledWaitTimer(&run.figures, sample_every)));
+                             SampledWaitTimer()));
   sync_wait(replay_through(cache, reader, config, clock, run, result));
   result.memory = run.end.memory;
   result.final_size = run.end.size;

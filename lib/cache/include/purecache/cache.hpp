@@ -1,7 +1,6 @@
 #pragma once
 /// The facade applications use: a backend plus everything that is not eviction policy.
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "purecache/async/task.hpp"
 #include "purecache/backend/ibackend.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/detail/striped_counters.hpp"
 #include "purecache/error.hpp"
 
 namespace purecache {
@@ -52,8 +52,9 @@ struct CacheOptions {
 /// namespaces. Swapping policy is one line: `Cache<K, V> c(make_backend<K, V>(BackendKind::lfu,
 /// {.capacity = 1000}));`. Thread-safe when its backend is (every shipped one is), shared or not.
 /// Cost: without a namespace or an observer, an operation is the backend's own Task (one virtual
-/// call, one recycled frame) plus one atomic increment of a counter when it completes; with
-/// either, a second recycled frame, and the namespace's string build.
+/// call, one recycled frame) plus one atomic increment of a counter when it completes, on a cache
+/// line of the calling thread's, so threads do not contend for it; with either, a second
+/// recycled frame, and the namespace's string build.
 template <class K, class V>
 class Cache {
  public:
@@ -115,8 +116,7 @@ class Cache {
 
   /// This cache's counts; caches sharing the backend count apart.
   [[nodiscard]] CacheCounters counters() const noexcept {
-    return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
-            sets_.load(std::memory_order_relaxed), erases_.load(std::memory_order_relaxed)};
+    return {counts_.sum(kHits), counts_.sum(kMisses), counts_.sum(kSets), counts_.sum(kErases)};
   }
 
   /// The backend, for stats(), size() and purge(); these count the entries of every cache
@@ -130,13 +130,13 @@ class Cache {
 
   static void count_get(void* self, const std::optional<V>& value) noexcept {
     Cache& cache = *static_cast<Cache*>(self);
-    (value ? cache.hits_ : cache.misses_).fetch_add(1, std::memory_order_relaxed);
+    cache.counts_.add(value ? kHits : kMisses);
   }
   static void count_set(void* self, const bool& /*inserted*/) noexcept {
-    static_cast<Cache*>(self)->sets_.fetch_add(1, std::memory_order_relaxed);
+    static_cast<Cache*>(self)->counts_.add(kSets);
   }
   static void count_erase(void* self, const bool& /*erased*/) noexcept {
-    static_cast<Cache*>(self)->erases_.fetch_add(1, std::memory_order_relaxed);
+    static_cast<Cache*>(self)->counts_.add(kErases);
   }
 
   // The namespaced or observed paths: coroutines of their own, kept out of the callers.
@@ -201,10 +201,9 @@ class Cache {
 
   std::shared_ptr<IBackend<K, V>> backend_;  // never null; other caches may hold it too
   CacheOptions<K> options_;                  // fixed after construction
-  std::atomic<std::uint64_t> hits_{0};
-  std::atomic<std::uint64_t> misses_{0};
-  std::atomic<std::uint64_t> sets_{0};
-  std::atomic<std::uint64_t> erases_{0};
+  // Striped by thread: one shared line would cross between cores on every operation.
+  enum : std::size_t { kHits, kMisses, kSets, kErases, kCounterCount };
+  detail::StripedCounters<kCounterCount> counts_;
 };
 
 }  // namespace purecache

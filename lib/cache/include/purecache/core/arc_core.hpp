@@ -71,7 +71,6 @@ class ARCCore {
     t2_ = other.t2_;
     b1_ = other.b1_;
     b2_ = other.b2_;
-    free_ = other.free_;
     size_ = other.size_;
     ghost_count_ = other.ghost_count_;
     t1_weight_ = other.t1_weight_;
@@ -179,7 +178,6 @@ class ARCCore {
     b1_.clear();
     b2_.clear();
     budget_.clear();
-    free_ = detail::kNil;
     size_ = ghost_count_ = 0;
     t1_weight_ = t2_weight_ = b1_weight_ = b2_weight_ = 0;
     p_ = 0;
@@ -299,22 +297,13 @@ class ARCCore {
 
   /// A slab entry for a new key of hash h: a free one, else a new one.
   std::uint32_t new_entry(std::uint64_t h, const K& key, V&& value) {
-    if (free_ == detail::kNil) {
-      return table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, Place::t1);
-    }
-    const std::uint32_t i = free_;
-    free_ = table_[i].next;
-    table_[i] = Entry{key, std::move(value), detail::kNil, detail::kNil, Place::t1};
-    table_.reindex(i, h);
-    return i;
+    return table_.emplace_reusing(h, key, std::move(value), detail::kNil, detail::kNil, Place::t1);
   }
 
   /// Entry i (hash h), in no list, leaves the index for the free list; its value is released.
   void free_entry(std::uint32_t i, std::uint64_t h) {
-    table_.unindex(i, h);
     release_value(table_[i]);
-    table_[i].next = free_;
-    free_ = i;
+    table_.free_entry(i, h);
   }
   void free_entry(std::uint32_t i) { free_entry(i, table_.hash(table_[i].key)); }
 
@@ -397,7 +386,6 @@ class ARCCore {
   detail::LinkedOrder t2_;           // seen at least twice: most recent at head
   detail::LinkedOrder b1_;           // evicted from T1: most recent at head
   detail::LinkedOrder b2_;           // evicted from T2: most recent at head
-  std::uint32_t free_ = detail::kNil;  // free slab entries, linked by next; not indexed
   std::size_t size_ = 0;             // cached keys (T1 and T2)
   std::size_t ghost_count_ = 0;      // ghost keys (B1 and B2)
   std::uint64_t t1_weight_ = 0;      // |T1|

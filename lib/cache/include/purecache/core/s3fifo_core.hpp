@@ -71,7 +71,6 @@ class S3FIFOCore {
     small_ = other.small_;
     main_ = other.main_;
     ghost_order_ = other.ghost_order_;
-    free_ = other.free_;
     size_ = other.size_;
     ghost_count_ = other.ghost_count_;
     small_weight_ = other.small_weight_;
@@ -173,7 +172,6 @@ class S3FIFOCore {
     main_.clear();
     ghost_order_.clear();
     budget_.clear();
-    free_ = detail::kNil;
     size_ = ghost_count_ = 0;
     small_weight_ = main_weight_ = ghost_weight_ = 0;
   }
@@ -252,24 +250,14 @@ class S3FIFOCore {
 
   /// A slab entry for a new key of hash h: a free one, else a new one.
   std::uint32_t new_entry(std::uint64_t h, const K& key, V&& value) {
-    if (free_ == detail::kNil) {
-      return table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0},
-                            Place::small);
-    }
-    const std::uint32_t i = free_;
-    free_ = table_[i].next;
-    table_[i] = Entry{key, std::move(value), detail::kNil, detail::kNil, std::uint8_t{0},
-                      Place::small};
-    table_.reindex(i, h);
-    return i;
+    return table_.emplace_reusing(h, key, std::move(value), detail::kNil, detail::kNil,
+                                  std::uint8_t{0}, Place::small);
   }
 
   /// Entry i (hash h), in no queue, leaves the index for the free list; its value is released.
   void free_entry(std::uint32_t i, std::uint64_t h) {
-    table_.unindex(i, h);
     release_value(table_[i]);
-    table_[i].next = free_;
-    free_ = i;
+    table_.free_entry(i, h);
   }
   void free_entry(std::uint32_t i) { free_entry(i, table_.hash(table_[i].key)); }
 
@@ -394,7 +382,6 @@ class S3FIFOCore {
   detail::LinkedOrder small_;        // S: newest at head, evicted from tail
   detail::LinkedOrder main_;         // M: newest or reinserted at head
   detail::LinkedOrder ghost_order_;  // G: newest at head, dropped from tail
-  std::uint32_t free_ = detail::kNil;  // free slab entries, linked by next; not indexed
   std::size_t size_ = 0;             // cached keys (S and M)
   std::size_t ghost_count_ = 0;      // ghost keys (G)
   std::uint64_t small_weight_ = 0;   // sum of weights in S

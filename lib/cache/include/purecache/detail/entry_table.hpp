@@ -56,6 +56,7 @@ class EntryTable {
     index_ = std::move(other.index_);
     counter_ = std::move(other.counter_);
     max_entries_ = other.max_entries_;
+    free_ = other.free_;
     return *this;
   }
   ~EntryTable() = default;
@@ -101,11 +102,25 @@ class EntryTable {
     index_.insert(new_h, i);
   }
 
-  /// Takes entry `i` (hash `h`) out of the index but leaves it in the slab, for a core that keeps
-  /// its own list of free entries and later files one under a new key with reindex().
-  void unindex(std::uint32_t i, std::uint64_t h) noexcept { index_.erase(h, i); }
-  /// Files entry `i`, now holding a key hashing to `h` and absent from the index.
-  void reindex(std::uint32_t i, std::uint64_t h) { index_.insert(h, i); }
+  /// For cores whose entries never move (Entry then needs a `std::uint32_t next`): files a new
+  /// entry for a key of hash `h`, known to be absent, in the slot free_entry() freed last, or
+  /// appended as emplace() does when none is free.
+  template <class... Args>
+  std::uint32_t emplace_reusing(std::uint64_t h, Args&&... args) {
+    if (free_ == kNoFreeEntry) return emplace(h, std::forward<Args>(args)...);
+    const std::uint32_t i = free_;
+    free_ = entries_[i].next;
+    entries_[i] = Entry{std::forward<Args>(args)...};
+    index_.insert(h, i);
+    return i;
+  }
+  /// Takes entry `i` (hash `h`) out of the index and onto the free list: it stays in the slab,
+  /// its contents untouched but for `next`, until emplace_reusing() fills it again.
+  void free_entry(std::uint32_t i, std::uint64_t h) noexcept {
+    index_.erase(h, i);
+    entries_[i].next = free_;
+    free_ = i;
+  }
 
   /// Removes entry `i` (hash `h`). If another entry had to move into its place, calls
   /// `moved(from, to)` after the move so the caller can repair links that pointed at `from`.
@@ -127,6 +142,7 @@ class EntryTable {
   void clear() noexcept {
     entries_.clear();
     index_.clear();
+    free_ = kNoFreeEntry;
   }
 
   [[nodiscard]] Entry& operator[](std::uint32_t i) noexcept { return entries_[i]; }
@@ -152,6 +168,8 @@ class EntryTable {
   std::vector<Entry, CountingAllocator<Entry>> entries_;  // dense, no holes
   Index index_;                                           // one slot per entry
   std::size_t max_entries_;                               // 0 = unbounded
+  static constexpr std::uint32_t kNoFreeEntry = 0xFFFFFFFF;
+  std::uint32_t free_ = kNoFreeEntry;  // last freed entry, chained by `next` (emplace_reusing)
   [[no_unique_address]] HashFn hash_;
   [[no_unique_address]] KeyEqual equal_;
 };

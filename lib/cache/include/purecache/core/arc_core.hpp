@@ -123,7 +123,7 @@ class ARCCore {
     // cached again in place (evicting frees other entries only, and moves none).
     if (ghost_hit) adapt_on_ghost(found);
     if (!budget_.admits(weight)) [[unlikely]] {
-      if (ghost_hit) free_entry(found, h);
+      if (ghost_hit) table_.free_entry(found, h);
       return false;
     }
     while (!budget_.has_room_for(weight)) {
@@ -158,7 +158,7 @@ class ARCCore {
     if (i == detail::KeyIndex::kNone) return false;
     if (is_ghost(table_[i].place)) {
       detach_ghost(i);
-      free_entry(i, h);
+      table_.free_entry(i, h);
       return false;
     }
     drop(i, h);
@@ -300,19 +300,8 @@ class ARCCore {
     return table_.emplace_reusing(h, key, std::move(value), detail::kNil, detail::kNil, Place::t1);
   }
 
-  /// Entry i (hash h), in no list, leaves the index for the free list; its value is released.
-  void free_entry(std::uint32_t i, std::uint64_t h) {
-    release_value(table_[i]);
-    table_.free_entry(i, h);
-  }
-  void free_entry(std::uint32_t i) { free_entry(i, table_.hash(table_[i].key)); }
-
-  /// Ends the value's lifetime as an application sees it (a ghost keeps only its key).
-  static void release_value(Entry& entry) {
-    if constexpr (!std::is_trivially_destructible_v<V>) {
-      [[maybe_unused]] const V gone = std::move(entry.value);
-    }
-  }
+  /// Entry i, in no list, leaves the index for the free list; its value is released.
+  void free_entry(std::uint32_t i) { table_.free_entry(i, table_.hash(table_[i].key)); }
 
   /// Unlinks cached entry i and takes off its weight (returned); it stays in the slab and index.
   std::uint64_t detach(std::uint32_t i) {
@@ -328,7 +317,7 @@ class ARCCore {
   /// Unlinks and frees cached entry i (hash h) and its weight, leaving no ghost.
   void drop(std::uint32_t i, std::uint64_t h) {
     detach(i);
-    free_entry(i, h);
+    table_.free_entry(i, h);
   }
 
   /// Evicts the oldest entry of T1 into B1's head, or of T2 into B2's head: the key becomes a
@@ -337,7 +326,7 @@ class ARCCore {
     const std::uint32_t i = (from_t2 ? t2_ : t1_).tail;
     const std::uint64_t weight = detach(i);
     Entry& entry = table_[i];
-    release_value(entry);
+    detail::release_value(entry.value);  // a ghost keeps only its key
     entry.place = from_t2 ? Place::b2 : Place::b1;
     if (budget_.by_weight()) {
       if (ghost_weights_.size() <= i) ghost_weights_.resize(table_.size());

@@ -124,7 +124,7 @@ class S3FIFOCore {
     // cached again in place (evicting frees other entries only, and moves none).
     if (ghost_hit) unlink_ghost(found);
     if (weight > shares_.small) [[unlikely]] {
-      if (ghost_hit) free_entry(found, h);
+      if (ghost_hit) table_.free_entry(found, h);
       return false;
     }
     while (!budget_.has_room_for(weight))
@@ -153,7 +153,7 @@ class S3FIFOCore {
     if (i == detail::KeyIndex::kNone) return false;
     if (table_[i].place == Place::ghost) {
       unlink_ghost(i);
-      free_entry(i, h);
+      table_.free_entry(i, h);
       return false;
     }
     drop(i, h);
@@ -254,19 +254,8 @@ class S3FIFOCore {
                                   std::uint8_t{0}, Place::small);
   }
 
-  /// Entry i (hash h), in no queue, leaves the index for the free list; its value is released.
-  void free_entry(std::uint32_t i, std::uint64_t h) {
-    release_value(table_[i]);
-    table_.free_entry(i, h);
-  }
-  void free_entry(std::uint32_t i) { free_entry(i, table_.hash(table_[i].key)); }
-
-  /// Ends the value's lifetime as an application sees it (a ghost keeps only its key).
-  static void release_value(Entry& entry) {
-    if constexpr (!std::is_trivially_destructible_v<V>) {
-      [[maybe_unused]] const V gone = std::move(entry.value);
-    }
-  }
+  /// Entry i, in no queue, leaves the index for the free list; its value is released.
+  void free_entry(std::uint32_t i) { table_.free_entry(i, table_.hash(table_[i].key)); }
 
   [[nodiscard]] std::uint64_t ghost_weight_of(std::uint32_t g) const noexcept {
     return budget_.by_weight() ? ghost_weights_[g] : 1;
@@ -297,7 +286,7 @@ class S3FIFOCore {
       if (ghost_order_.tail != detail::kNil) table_.prefetch_slot(table_[ghost_order_.tail].key);
     }
     Entry& entry = table_[i];
-    release_value(entry);
+    detail::release_value(entry.value);  // a ghost keeps only its key
     entry.place = Place::ghost;
     if (budget_.by_weight()) {
       if (ghost_weights_.size() <= i) ghost_weights_.resize(table_.size());
@@ -321,7 +310,7 @@ class S3FIFOCore {
   /// Unlinks and frees cached entry i (hash h) and its weight.
   void drop(std::uint32_t i, std::uint64_t h) {
     detach(i);
-    free_entry(i, h);
+    table_.free_entry(i, h);
   }
 
   /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry.

@@ -17,6 +17,16 @@
 
 namespace purecache::detail {
 
+/// Ends the lifetime of `value` as an application sees it (its destructor's effects, its memory)
+/// while its slot stays in a slab: a core that keeps an entry without its value (a ghost, a free
+/// entry) moves the value out into a temporary destroyed at once.
+template <class V>
+void release_value(V& value) {
+  if constexpr (!std::is_trivially_destructible_v<V>) {
+    [[maybe_unused]] const V gone = std::move(value);
+  }
+}
+
 /// The key index a core uses with hash HashFn.
 template <class HashFn>
 struct IndexFor {
@@ -114,10 +124,11 @@ class EntryTable {
     index_.insert(h, i);
     return i;
   }
-  /// Takes entry `i` (hash `h`) out of the index and onto the free list: it stays in the slab,
-  /// its contents untouched but for `next`, until emplace_reusing() fills it again.
-  void free_entry(std::uint32_t i, std::uint64_t h) noexcept {
+  /// Takes entry `i` (hash `h`) out of the index and onto the free list, its value released
+  /// (release_value): it stays in the slab until emplace_reusing() fills it again.
+  void free_entry(std::uint32_t i, std::uint64_t h) {
     index_.erase(h, i);
+    release_value(entries_[i].value);
     entries_[i].next = free_;
     free_ = i;
   }

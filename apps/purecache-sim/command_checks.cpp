@@ -44,22 +44,26 @@ void check_warmup(std::uint64_t warmup, std::uint64_t requests) {
   }
 }
 
-std::string no_requests_reason(const TraceReader& reader) {
+std::string no_requests_reason(const TraceFacts& facts) {
   std::string reason = "trace has no requests";
   const char* separator = ": ";
-  if (reader.skipped() > 0) {
-    reason.append(separator).append(std::to_string(reader.skipped()));
+  if (facts.skipped > 0) {
+    reason.append(separator).append(std::to_string(facts.skipped));
     reason.append(" malformed records skipped (--on-error skip)");
     separator = " and ";
   }
-  if (reader.ignored() > 0) {
-    reason.append(separator).append(std::to_string(reader.ignored()));
+  if (facts.ignored > 0) {
+    reason.append(separator).append(std::to_string(facts.ignored));
     reason.append(" records of size 0 ignored");
   }
-  if (!reader.error_locations().empty()) {
-    reason.append("; the first skipped: ").append(reader.error_locations().front());
+  if (!facts.error_locations.empty()) {
+    reason.append("; the first skipped: ").append(facts.error_locations.front());
   }
   return reason;
+}
+
+std::string no_requests_reason(const TraceReader& reader) {
+  return no_requests_reason(TraceFacts::of(reader));
 }
 
 bool stop_requested(const CliStreams& streams) noexcept {

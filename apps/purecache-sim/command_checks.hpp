@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_reader.hpp"
 
 namespace purecache::sim {
@@ -29,6 +30,7 @@ void check_warmup(std::uint64_t warmup, std::uint64_t requests);
 
 /// "trace has no requests", and which records were dropped: all skipped suggests a wrong format.
 [[nodiscard]] std::string no_requests_reason(const TraceReader& reader);
+[[nodiscard]] std::string no_requests_reason(const TraceFacts& facts);
 
 /// True once a SIGINT or SIGTERM handler has asked the command to stop (streams.stop_signal).
 [[nodiscard]] bool stop_requested(const CliStreams& streams) noexcept;

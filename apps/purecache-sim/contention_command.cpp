@@ -33,6 +33,7 @@
 #include "repeated_runs.hpp"
 #include "replay_options.hpp"
 #include "trace_options.hpp"
+#include "trace_scan.hpp"
 
 namespace purecache::sim {
 
@@ -76,46 +77,6 @@ std::vector<HandOff> parse_hand_offs(std::string_view text) {
     modes.push_back(mode);
   }
   return modes;
-}
-
-/// What one pass over the trace learns: everything the report says of it, and the key type.
-struct ScannedTrace {
-  TraceFormat format = TraceFormat::text;
-  bool compressed = false;
-  std::uint64_t requests = 0;
-  std::uint64_t distinct_keys = 0;
-  std::uint64_t bytes = 0;
-  std::string hash;
-  bool sizes_known = false;
-  bool timestamps = false;
-  std::uint64_t skipped = 0;
-  std::vector<std::string> error_locations;
-  std::uint64_t ignored = 0;
-  bool numeric_keys = true;
-};
-
-/// Reads the whole trace once. Returns nothing when a signal stopped it.
-std::optional<ScannedTrace> scan_trace(const TraceSource& source, TraceOptions options,
-                                       const std::string& path, const CliStreams& streams) {
-  options.hash_content = true;
-  TraceReader reader(source, options);
-  std::vector<Request> batch(4096);
-  while (reader.read(batch) != 0) {
-    if (stop_requested(streams)) return std::nullopt;
-  }
-  if (reader.requests_read() == 0) throw TraceError(path, no_requests_reason(reader));
-  return ScannedTrace{.format = reader.format(),
-                      .compressed = reader.compressed(),
-                      .requests = reader.requests_read(),
-                      .distinct_keys = reader.distinct_keys(),
-                      .bytes = reader.total_bytes(),
-                      .hash = reader.content_hash(),
-                      .sizes_known = reader.has_sizes(),
-                      .timestamps = reader.has_timestamps(),
-                      .skipped = reader.skipped(),
-                      .error_locations = reader.error_locations(),
-                      .ignored = reader.ignored(),
-                      .numeric_keys = every_key_is_a_number(reader)};
 }
 
 /// "1, 2 and 4".
@@ -240,16 +201,18 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
   // Opened once (a pipe is kept in memory); each run reads it with its own reader, as a threaded
   // replay loads the trace into its clients' lists before it starts timing.
   const TraceSource source(base.trace);
-  const std::optional<ScannedTrace> trace = scan_trace(source, options, base.trace, streams);
-  if (!trace) return;
-  if (base.key_type == "u64" && !trace->numeric_keys) {
+  const ScannedTrace scanned = scan_trace(source, options, streams);
+  if (stop_requested(streams)) return;
+  const TraceFacts& facts = scanned.facts;
+  if (facts.requests == 0) throw TraceError(base.trace, no_requests_reason(facts));
+  if (base.key_type == "u64" && !scanned.numeric_keys) {
     throw ConfigError(purecache::detail::escaped(base.trace) +
                       ": not every key is a number below 10^19; use --key-type string");
   }
-  prototype.key_type = base.key_type == "string" || !trace->numeric_keys ? ReplayKeyType::string
+  prototype.key_type = base.key_type == "string" || !scanned.numeric_keys ? ReplayKeyType::string
                                                                          : ReplayKeyType::u64;
   const std::uint64_t capacity = capacity_spec.is_percent
-                                     ? capacity_spec.resolve(trace->distinct_keys)
+                                     ? capacity_spec.resolve(facts.distinct_keys)
                                      : capacity_spec.entries;
   prototype.core.capacity = static_cast<std::size_t>(capacity);
   const std::uint64_t most_shards = *std::max_element(shards.begin(), shards.end());
@@ -259,7 +222,7 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
                   " entries (every shard holds one at least)");
   }
   prototype.lock_sample_every =
-      base.lock_sample.value_or(default_lock_sample(trace->bytes, trace->format));
+      base.lock_sample.value_or(default_lock_sample(facts.bytes, facts.format));
 
   // Warned once everything is checked, just before the first cell runs.
   const unsigned cores = std::thread::hardware_concurrency();
@@ -307,13 +270,13 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
     if (runs[i].empty()) continue;
     RepeatedRuns folded = fold_repeated_runs(std::move(runs[i]));
     ReportContext context{.trace_path = base.trace,
-                          .trace_format = trace->format,
-                          .trace_compressed = trace->compressed,
-                          .trace_requests = trace->requests,
-                          .distinct_keys = trace->distinct_keys,
-                          .trace_bytes = trace->bytes,
-                          .trace_hash = trace->hash,
-                          .sizes_known = trace->sizes_known,
+                          .trace_format = facts.format,
+                          .trace_compressed = facts.compressed,
+                          .trace_requests = facts.requests,
+                          .distinct_keys = facts.distinct_keys,
+                          .trace_bytes = facts.bytes,
+                          .trace_hash = facts.hash,
+                          .sizes_known = facts.has_sizes,
                           .policy = policy,
                           .capacity = capacity,
                           .capacity_spec = base.capacity,
@@ -321,10 +284,10 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
                           .ttl_seconds = std::nullopt,
                           .demand_fill = !base.no_fill,
                           .warmup = base.warmup,
-                          .synthetic_rate = trace->timestamps ? 0.0 : base.rate,
-                          .skipped_records = trace->skipped,
-                          .error_locations = trace->error_locations,
-                          .ignored_records = trace->ignored,
+                          .synthetic_rate = facts.has_timestamps ? 0.0 : base.rate,
+                          .skipped_records = facts.skipped,
+                          .error_locations = facts.error_locations,
+                          .ignored_records = facts.ignored,
                           .peak_rss_bytes = peak_rss_bytes()};
     if (folded.wall_seconds.size() > 1) context.run_wall_seconds = folded.wall_seconds;
     nlohmann::ordered_json report = make_report(context, folded.result);

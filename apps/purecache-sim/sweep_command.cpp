@@ -26,10 +26,10 @@
 #include "purecache/sim/trace/loaded_trace.hpp"
 #include "purecache/sim/trace/trace_error.hpp"
 #include "lock_sampling.hpp"
-#include "purecache/sim/trace/trace_hash.hpp"
 #include "command_checks.hpp"
 #include "replay_options.hpp"
 #include "trace_options.hpp"
+#include "trace_scan.hpp"
 #include "sweep_plan.hpp"
 
 namespace purecache::sim {
@@ -74,28 +74,6 @@ TraceInput read_trace(const TraceSource& source, const TraceOptions& options,
   }
   input.facts = TraceFacts::of(reader);
   return input;
-}
-
-/// One pass that keeps nothing but the facts, the hash included, and whether every key is a
-/// number (the library engine's key type).
-struct ScannedTrace {
-  TraceFacts facts;
-  bool numeric_keys = true;
-};
-
-ScannedTrace scan_trace(const TraceSource& source, const TraceOptions& options,
-                        const CliStreams& streams) {
-  TraceReader reader(source, options);
-  std::vector<Request> batch(4096);
-  TraceHash hash;
-  while (const std::size_t n = reader.read(batch)) {
-    hash.update(std::span(batch).first(n));
-    if (stop_requested(streams)) break;
-  }
-  ScannedTrace scanned{.facts = TraceFacts::of(reader),
-                       .numeric_keys = every_key_is_a_number(reader)};
-  scanned.facts.hash = hash.hex();
-  return scanned;
 }
 
 void print_summary(std::ostream& err, const SweepPlan& plan, const std::vector<SweepRunOutcome>& done,

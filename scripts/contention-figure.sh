@@ -6,18 +6,9 @@
 # Every cell is a timing: run it on an idle machine. Usage: scripts/contention-figure.sh [BUILD_DIR].
 # See docs/concurrency.md#the-contention-study.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-build_dir=${1:-build/release}
-sim=$build_dir/apps/purecache-sim/purecache-sim
-if [ ! -x "$sim" ]; then
-  echo "contention-figure.sh: error: $sim not found; build it first:" \
-       "cmake --preset release && cmake --build --preset release --target purecache-sim" >&2
-  exit 2
-fi
-out=docs/figures
-mkdir -p "$out"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+script=contention-figure.sh
+# shellcheck source=scripts/figure-common.sh
+source "$(dirname "$0")/figure-common.sh"
 
 # The study's table and any oversubscription warning go to stderr, for the reader to see.
 "$sim" contention --trace traces/zipf.txt --policy lru --capacity 10% --clients 2,8 \

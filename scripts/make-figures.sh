@@ -4,18 +4,9 @@
 # traces, a timeline of the cloudPhysics replay, then plot_mrc.py, plot_compare.py and
 # plot_timeline.py. Usage: scripts/make-figures.sh [BUILD_DIR]. See docs/plots.md.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-build_dir=${1:-build/release}
-sim=$build_dir/apps/purecache-sim/purecache-sim
-if [ ! -x "$sim" ]; then
-  echo "make-figures.sh: error: $sim not found; build it first:" \
-       "cmake --preset release && cmake --build --preset release --target purecache-sim" >&2
-  exit 2
-fi
-out=docs/figures
-mkdir -p "$out"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+script=make-figures.sh
+# shellcheck source=scripts/figure-common.sh
+source "$(dirname "$0")/figure-common.sh"
 
 # Runs purecache-sim with stdout to $1; its stderr (summary table, progress) goes to a log
 # shown only when it fails.

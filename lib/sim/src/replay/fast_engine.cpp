@@ -122,11 +122,11 @@ class FastRunOf final : public FastRun {
         }
       }
       if constexpr (OfflineCore<Core>) core_.set_next_access(next_access_[index - 1]);
-      count_request(r, request);
+      count_request(r, request.op, request.size);
       const auto key = static_cast<KeyId>(request.key);
       if (request.op == Op::get) [[likely]] {
         const bool hit = core_.get(key, now) != nullptr;
-        count_get(r, request, hit, config_.demand_fill);
+        count_get(r, request.size, hit, config_.demand_fill);
         if (!hit && config_.demand_fill) (void)core_.set(key, request.size, now, request.ttl);
       } else if (request.op == Op::set) {
         (void)core_.set(key, request.size, now, request.ttl);

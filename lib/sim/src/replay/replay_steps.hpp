@@ -78,25 +78,29 @@ class PurgeSchedule {
   Timestamp next_ = Timestamp::min();  // min: not started
 };
 
-/// Counts one request's outcome into `r`; the cache operations are the engine's.
-inline void count_request(ReplayResult& r, const Request& request) noexcept {
-  ++r.requests;
-  if (request.op == Op::get) [[likely]] {
-    ++r.gets;
-    r.get_bytes += request.size;
-  } else if (request.op == Op::set) {
-    ++r.sets;
+/// Counts one request as issued into `counts`: a ReplayResult, or anything with its counters
+/// (a threaded client's own); the cache operations are the engine's.
+template <class Counts>
+inline void count_request(Counts& counts, Op op, std::uint32_t size) noexcept {
+  ++counts.requests;
+  if (op == Op::get) [[likely]] {
+    ++counts.gets;
+    counts.get_bytes += size;
+  } else if (op == Op::set) {
+    ++counts.sets;
   } else {
-    ++r.erases;
+    ++counts.erases;
   }
 }
-inline void count_get(ReplayResult& r, const Request& request, bool hit, bool fill) noexcept {
+/// Counts a get's outcome into `counts`; `fill`: a miss is followed by a set (demand fill).
+template <class Counts>
+inline void count_get(Counts& counts, std::uint32_t size, bool hit, bool fill) noexcept {
   if (hit) {
-    ++r.hits;
-    r.hit_bytes += request.size;
+    ++counts.hits;
+    counts.hit_bytes += size;
   } else {
-    ++r.misses;
-    if (fill) ++r.fills;
+    ++counts.misses;
+    if (fill) ++counts.fills;
   }
 }
 

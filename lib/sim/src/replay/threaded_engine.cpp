@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
 #include "replay/application_keys.hpp"
+#include "replay/library_request.hpp"
 #include "replay/replay_backend.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/sampled_hold_timer.hpp"
@@ -153,36 +153,16 @@ Task<> run_client(Cache<K, ReplayValue>& cache, const KeyTable<K>& keys,
                   std::span<const ClientRequest> requests, ClientCounts& counts,
                   ThreadLockFigures& figures, const ReplayConfig& config) {
   K buffer{};
-  const bool fill = config.demand_fill;
+  // ClientRequest has no TTL (threaded replays refuse expiring policies): sets have none.
+  LibraryRequest<K, ClientRequest, ClientCounts> calls(cache, counts, config.demand_fill);
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (i % kStopCheckEvery == 0 && stop_requested(config)) [[unlikely]] {
       counts.stopped = true;
       break;
     }
     if (i + kKeyPrefetchAhead < requests.size()) keys.prefetch(requests[i + kKeyPrefetchAhead].key);
-    const ClientRequest& request = requests[i];
-    const K& key = keys(request.key, buffer);
-    ++counts.requests;
-    if (request.op == Op::get) [[likely]] {
-      ++counts.gets;
-      counts.get_bytes += request.size;
-      const std::optional<ReplayValue> cached = co_await cache.get(key);
-      if (cached) {
-        ++counts.hits;
-        counts.hit_bytes += request.size;
-      } else {
-        ++counts.misses;
-        if (fill) {
-          ++counts.fills;
-          (void)co_await cache.set(key, request.size, Duration{0});
-        }
-      }
-    } else if (request.op == Op::set) {
-      ++counts.sets;
-      (void)co_await cache.set(key, request.size, Duration{0});
-    } else {
-      ++counts.erases;
-      (void)co_await cache.erase(key);
+    calls.issue(keys(requests[i].key, buffer), requests[i]);
+    while (co_await calls) {
     }
     // Counted on the thread the request completed on: with the inline hand-off, not
     // necessarily the one it started on.

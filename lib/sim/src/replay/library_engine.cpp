@@ -23,7 +23,6 @@
 #include "replay/replay_backend.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/sampled_hold_timer.hpp"
-#include "replay/sampled_wait_timer.hpp"
 #include "replay/tick_summary.hpp"
 #include "replay/timeline_windows.hpp"
 
@@ -183,10 +182,9 @@ void replay_with_keys(TraceReader& reader, const ReplayConfig& config, ReplayRes
   const std::uint32_t sample_every = std::max<std::uint32_t>(1, config.lock_sample_every);
   VirtualClock clock;
   Cache<K, ReplayValue> cache(
-      // One coroutine issues every request: the lock is never contended, so no wait is timed
-      // (lock_wait stays empty) and counting acquisitions would only slow the replay.
-      make_replay_backend<K>(config, clock, SampledHoldTimer(&run.recording, sample_every),
-                             SampledWaitTimer()));
+      // One coroutine issues every request: the lock is never contended, so it is taken as an
+      // application's default backend takes it, with no wait timer (lock_wait stays empty).
+      make_replay_backend<K>(config, clock, SampledHoldTimer(&run.recording, sample_every)));
   sync_wait(replay_through(cache, reader, config, clock, run, result));
   result.memory = run.end.memory;
   result.final_size = run.end.size;

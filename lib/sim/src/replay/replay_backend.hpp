@@ -25,4 +25,12 @@ template <class K>
     const ReplayConfig& config, const VirtualClock& clock, const SampledHoldTimer& hold_timer,
     const SampledWaitTimer& wait_timer);
 
+/// As above, but for the single-threaded replay, whose one coroutine never waits for the lock:
+/// with the inline hand-off (the default) the lock is taken as in an application's default
+/// backend (NoWaitTimer: a try, then a queued lock, nothing timed or counted); a scheduled one
+/// keeps the threaded replay's backend type with a wait timer that counts nothing.
+template <class K>
+[[nodiscard]] std::unique_ptr<IBackend<K, ReplayValue>> make_replay_backend(
+    const ReplayConfig& config, const VirtualClock& clock, const SampledHoldTimer& hold_timer);
+
 }  // namespace purecache::sim::detail

@@ -19,7 +19,6 @@
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
 #include "replay/application_keys.hpp"
-#include "replay/library_request.hpp"
 #include "replay/replay_backend.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/sampled_hold_timer.hpp"
@@ -106,7 +105,6 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
   std::uint64_t index = 0;
   EvictionCounts evictions_before{};
   std::optional<LibraryTimeline> timeline;
-  LibraryRequest<K, Request, ReplayResult> calls(cache, r, config.demand_fill);
   if (config.timeline.enabled()) {
     timeline.emplace(config, request_clock);
     run.recording = &timeline->window_ticks;
@@ -150,8 +148,16 @@ Task<void> replay_through(Cache<K, ReplayValue>& cache, TraceReader& reader,
           clock.set(now);
           if (purges.due(now)) (void)co_await cache.backend().purge();
         }
-        calls.issue(keys(static_cast<KeyId>(request.key), index), request);
-        while (co_await calls) {
+        const K& key = keys(static_cast<KeyId>(request.key), index);
+        count_request(r, request.op, request.size);
+        if (request.op == Op::get) [[likely]] {
+          const bool hit = static_cast<bool>(co_await cache.get(key));
+          count_get(r, request.size, hit, config.demand_fill);
+          if (!hit && config.demand_fill) (void)co_await cache.set(key, request.size, request.ttl);
+        } else if (request.op == Op::set) {
+          (void)co_await cache.set(key, request.size, request.ttl);
+        } else {
+          (void)co_await cache.erase(key);
         }
       }
       rest = rest.subspan(part);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,7 +21,6 @@
 #include "purecache/sim/metrics/latency_histogram.hpp"
 #include "purecache/sim/metrics/tick_clock.hpp"
 #include "replay/application_keys.hpp"
-#include "replay/library_request.hpp"
 #include "replay/replay_backend.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/sampled_hold_timer.hpp"
@@ -153,16 +153,25 @@ Task<> run_client(Cache<K, ReplayValue>& cache, const KeyTable<K>& keys,
                   std::span<const ClientRequest> requests, ClientCounts& counts,
                   ThreadLockFigures& figures, const ReplayConfig& config) {
   K buffer{};
-  // ClientRequest has no TTL (threaded replays refuse expiring policies): sets have none.
-  LibraryRequest<K, ClientRequest, ClientCounts> calls(cache, counts, config.demand_fill);
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (i % kStopCheckEvery == 0 && stop_requested(config)) [[unlikely]] {
       counts.stopped = true;
       break;
     }
     if (i + kKeyPrefetchAhead < requests.size()) keys.prefetch(requests[i + kKeyPrefetchAhead].key);
-    calls.issue(keys(requests[i].key, buffer), requests[i]);
-    while (co_await calls) {
+    const ClientRequest& request = requests[i];
+    const K& key = keys(request.key, buffer);
+    count_request(counts, request.op, request.size);
+    // The same calls as the single-threaded replay's (library_engine.cpp); sets carry no TTL,
+    // since threaded replays refuse expiring policies.
+    if (request.op == Op::get) [[likely]] {
+      const bool hit = static_cast<bool>(co_await cache.get(key));
+      count_get(counts, request.size, hit, config.demand_fill);
+      if (!hit && config.demand_fill) (void)co_await cache.set(key, request.size, Duration{0});
+    } else if (request.op == Op::set) {
+      (void)co_await cache.set(key, request.size, Duration{0});
+    } else {
+      (void)co_await cache.erase(key);
     }
     // Counted on the thread the request completed on: with the inline hand-off, not
     // necessarily the one it started on.

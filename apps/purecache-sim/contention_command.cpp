@@ -171,6 +171,9 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
                          .warmup = base.warmup,
                          .synthetic_step = step,
                          .stop_signal = streams.stop_signal};
+  if (streams.on_contention_batch) {
+    prototype.on_batch = [&streams](const TraceReader&) { streams.on_contention_batch(); };
+  }
   if (base.ttl_seconds) prototype.core.ttl = ttl_duration(*base.ttl_seconds);
   prototype.core.parameters = parameters_for(policy, base.policy_params, {policy});
   const std::string parameters = parameters_in_effect(policy, prototype.core);

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -237,4 +240,89 @@ TEST_CASE("a contention grid refuses byte capacities a replay refuses, and more 
   check_rejected({"contention", "--trace", trace, "--capacity-bytes", "2", "--shards", "1,3"},
                  "shards must be at most the capacity, 2 bytes (every shard holds one at least), "
                  "got '3'");
+}
+
+namespace {
+
+/// A contention run whose stop flag is raised, as SIGINT's handler raises it, once its cells
+/// have read `stop_at` batches in all: each cell of the sized trace reads one, and stops at its
+/// next check when the flag is up, so batch N cuts cell N - 1 short.
+purecache::test::Run stopped_at_batch(const std::vector<std::string>& args, int stop_at) {
+  std::atomic<int> stop{0};
+  int batches = 0;
+  std::ostringstream out;
+  std::ostringstream err;
+  const purecache::sim::CliStreams streams{.out = out,
+                                           .err = err,
+                                           .stop_signal = &stop,
+                                           .on_contention_batch = [&] {
+                                             if (++batches == stop_at) stop.store(SIGINT);
+                                           }};
+  const int code = purecache::sim::run_cli(args, streams);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_CASE("a contention grid stopped mid-cell writes the finished cells only and exits 130",
+          "[sim][contention][signal]") {
+  const TempFolder folder;
+  const std::string trace = sized_trace(folder);
+  const std::vector<std::string> grid{"contention", "--trace",  trace, "--capacity", "4",
+                                      "--threads",  "1",        "--clients", "1",  "--shards",
+                                      "1,2,4",      "--hand-off", "inline"};
+
+  SECTION("to stdout: the first cell's line, not the second's, cut short") {
+    const Run run = stopped_at_batch(grid, 2);
+    CHECK(run.code == 130);
+    const std::vector<nlohmann::json> lines = lines_of(run.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["complete"] == true);
+    CHECK(lines[0]["requests"] == 40);
+    CHECK(lines[0]["contention"]["index"] == 0);
+    CHECK(lines[0]["contention"]["cells"] == 3);
+    CHECK_THAT(run.err, Catch::Contains("1 of 3 cells"));
+  }
+
+  SECTION("to --output: the file is replaced by the finished cells") {
+    const std::string output = folder.file("study.jsonl");
+    purecache::test::write_text(output, "old\n");
+    std::vector<std::string> args = grid;
+    args.insert(args.end(), {"-o", output});
+    const Run run = stopped_at_batch(args, 3);
+    CHECK(run.code == 130);
+    CHECK(run.out.empty());
+    const std::vector<nlohmann::json> lines = lines_of(purecache::test::read_text(output));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["contention"]["index"] == 0);
+    CHECK(lines[1]["contention"]["index"] == 1);
+    CHECK(folder.names() == std::vector<std::string>{"sized.csv", "study.jsonl"});
+  }
+
+  SECTION("before any cell finished: no line, and an existing --output as it was") {
+    const std::string output = folder.file("study.jsonl");
+    purecache::test::write_text(output, "old\n");
+    std::vector<std::string> args = grid;
+    args.insert(args.end(), {"-o", output});
+    const Run run = stopped_at_batch(args, 1);
+    CHECK(run.code == 130);
+    CHECK(run.out.empty());
+    CHECK(purecache::test::read_text(output) == "old\n");
+    CHECK(folder.names() == std::vector<std::string>{"sized.csv", "study.jsonl"});
+    CHECK_THAT(run.err, Catch::Contains("0 of 3 cells"));
+  }
+
+  SECTION("with --repeat: each finished cell folded over the runs it finished") {
+    std::vector<std::string> args = grid;
+    args.insert(args.end(), {"--repeat", "2"});
+    // Pass 1 reads batches 1-3, pass 2 cuts its second cell short at batch 5.
+    const Run run = stopped_at_batch(args, 5);
+    CHECK(run.code == 130);
+    const std::vector<nlohmann::json> lines = lines_of(run.out);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0]["throughput"]["repeat"] == 2);
+    CHECK(lines[1]["throughput"]["repeat"] == 1);
+    CHECK(lines[2]["throughput"]["repeat"] == 1);
+    for (const nlohmann::json& r : lines) CHECK(r["complete"] == true);
+  }
 }

@@ -263,9 +263,10 @@ void add_contention_command(CLI::App& app, ContentionConfig& config) {
           ->type_name("N|P%")
           ->capture_default_str();
   contention
-      ->add_option("--capacity-bytes", replay.capacity_bytes,
-                   "Bound the cache by the sum of object sizes instead: bytes (units K, M, G, KiB, "
-                   "MiB, GiB) or a share of the distinct objects' bytes (P%), split over the shards")
+      ->add_option(
+          "--capacity-bytes", replay.capacity_bytes,
+          "Bound the cache by the sum of object sizes instead: bytes (units K, M, G, KiB, "
+          "MiB, GiB) or a share of the distinct objects' bytes (P%), split over the shards")
       ->type_name("N|P%")
       ->excludes(entries);
   contention->add_option("--key-type", replay.key_type,

@@ -193,9 +193,8 @@ TEST_CASE("a contention grid bounded by bytes reports its byte capacity in every
     if (r["concurrency"]["threads"] != 1 || r["concurrency"]["clients"] != 1) continue;
     const std::string shards = std::to_string(r["concurrency"]["shards"].get<int>());
     INFO("--shards " << shards);
-    const nlohmann::json single =
-        purecache::test::report({"--trace", trace, "--capacity-bytes", "2KiB", "--threads", "1",
-                                 "--shards", shards});
+    const nlohmann::json single = purecache::test::report(
+        {"--trace", trace, "--capacity-bytes", "2KiB", "--threads", "1", "--shards", shards});
     for (const char* field : {"hits", "misses", "bytes_missed", "byte_hit_ratio"})
       CHECK(r[field] == single[field]);
     CHECK(r["policy"]["capacity_bytes"] == single["policy"]["capacity_bytes"]);
@@ -252,12 +251,10 @@ purecache::test::Run stopped_at_batch(const std::vector<std::string>& args, int 
   int batches = 0;
   std::ostringstream out;
   std::ostringstream err;
-  const purecache::sim::CliStreams streams{.out = out,
-                                           .err = err,
-                                           .stop_signal = &stop,
-                                           .on_contention_batch = [&] {
-                                             if (++batches == stop_at) stop.store(SIGINT);
-                                           }};
+  const purecache::sim::CliStreams streams{
+      .out = out, .err = err, .stop_signal = &stop, .on_contention_batch = [&] {
+        if (++batches == stop_at) stop.store(SIGINT);
+      }};
   const int code = purecache::sim::run_cli(args, streams);
   return {code, out.str(), err.str()};
 }
@@ -268,9 +265,9 @@ TEST_CASE("a contention grid stopped mid-cell writes the finished cells only and
           "[sim][contention][signal]") {
   const TempFolder folder;
   const std::string trace = sized_trace(folder);
-  const std::vector<std::string> grid{"contention", "--trace",  trace, "--capacity", "4",
-                                      "--threads",  "1",        "--clients", "1",  "--shards",
-                                      "1,2,4",      "--hand-off", "inline"};
+  const std::vector<std::string> grid{
+      "contention", "--trace", trace,      "--capacity", "4",          "--threads", "1",
+      "--clients",  "1",       "--shards", "1,2,4",      "--hand-off", "inline"};
 
   SECTION("to stdout: the first cell's line, not the second's, cut short") {
     const Run run = stopped_at_batch(grid, 2);
@@ -323,6 +320,7 @@ TEST_CASE("a contention grid stopped mid-cell writes the finished cells only and
     CHECK(lines[0]["throughput"]["repeat"] == 2);
     CHECK(lines[1]["throughput"]["repeat"] == 1);
     CHECK(lines[2]["throughput"]["repeat"] == 1);
-    for (const nlohmann::json& r : lines) CHECK(r["complete"] == true);
+    for (const nlohmann::json& r : lines)
+      CHECK(r["complete"] == true);
   }
 }

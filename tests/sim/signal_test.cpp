@@ -206,10 +206,10 @@ TEST_CASE("a signal while a contention study reads its trace writes no cell and 
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const std::string output = folder.file("r.jsonl");
   write_text(output, "old\n");
-  Child child({sim_binary(), "contention", "--trace", fifo, "--format", "text", "--capacity",
-               "100", "--threads", "1", "--clients", "1", "--shards", "1", "--hand-off", "inline",
-               "-o", output},
-              {.stdout_path = folder.file("out"), .stderr_path = folder.file("err")});
+  Child child(
+      {sim_binary(), "contention", "--trace", fifo, "--format", "text", "--capacity", "100",
+       "--threads", "1", "--clients", "1", "--shards", "1", "--hand-off", "inline", "-o", output},
+      {.stdout_path = folder.file("out"), .stderr_path = folder.file("err")});
   const int fd = open_writer(fifo, child);
   REQUIRE(fd >= 0);
   REQUIRE(eventually([&] { return child.catches(SIGINT); }));

@@ -52,7 +52,10 @@ class Cell:
         if self.partition not in PARTITIONS:
             raise r.error(f"field concurrency.partition: expected round_robin or key, got {self.partition!r}")
         self.policy = r.get("policy.name", "str")
-        self.capacity = r.get("policy.capacity", "int")
+        # A byte-bounded study (--capacity-bytes) has policy.capacity null and its bound in bytes.
+        entries = r.get("policy.capacity", "int", nullable=True)
+        self.capacity = (f"{entries}" if entries is not None
+                         else f"{r.get('policy.capacity_bytes', 'int')} bytes")
         self.throughput = r.get("throughput.requests_per_second", "number")
         # --repeat: every run's rate, for the whiskers; the point is the report's median.
         runs = r.get("throughput.runs_requests_per_second", "list", default=[])

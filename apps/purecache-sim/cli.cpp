@@ -255,12 +255,20 @@ void add_contention_command(CLI::App& app, ContentionConfig& config) {
   contention->add_option("--policy,-p", replay.policy, "Bounded, online eviction policy")
       ->capture_default_str();
   add_trace_options(*contention, replay);
+  CLI::Option* entries =
+      contention
+          ->add_option("--capacity,-c", replay.capacity,
+                       "Cache size in entries (N) or as a share of the trace's distinct keys (P%), "
+                       "split over the shards")
+          ->type_name("N|P%")
+          ->capture_default_str();
   contention
-      ->add_option("--capacity,-c", replay.capacity,
-                   "Cache size in entries (N) or as a share of the trace's distinct keys (P%), "
-                   "split over the shards")
+      ->add_option(
+          "--capacity-bytes", replay.capacity_bytes,
+          "Bound the cache by the sum of object sizes instead: bytes (units K, M, G, KiB, "
+          "MiB, GiB) or a share of the distinct objects' bytes (P%), split over the shards")
       ->type_name("N|P%")
-      ->capture_default_str();
+      ->excludes(entries);
   contention->add_option("--key-type", replay.key_type,
                          "Key type: u64, string, or auto (u64 if the keys are numbers)")
       ->capture_default_str();

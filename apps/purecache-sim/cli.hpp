@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -142,6 +143,10 @@ struct CliStreams {
   /// Non-zero once a stop was asked for (a SIGINT or SIGTERM handler stores its number): the
   /// replay stops at its next batch and reports what it did. May be null.
   const std::atomic<int>* stop_signal = nullptr;
+  /// Called after each batch of requests a contention cell reads, on the calling thread: a test
+  /// raises the stop flag from it to stop a grid at a known batch, as a signal would. May be
+  /// empty.
+  std::function<void()> on_contention_batch{};
 };
 
 /// Runs purecache-sim with `args` (program name excluded). Writes the report or help to

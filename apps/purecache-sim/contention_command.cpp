@@ -156,7 +156,9 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
   const std::vector<HandOff> hand_offs = parse_hand_offs(config.hand_offs);
   const ClientPartition partition = parse_client_partition(base.partition);
   const TraceOptions options = make_trace_options(base.format, base.csv_columns, base.on_error);
-  const CapacitySpec capacity_spec = parse_capacity(base.capacity);
+  const bool by_bytes = base.capacity_bytes.has_value();
+  const CapacitySpec capacity_spec =
+      by_bytes ? parse_capacity_bytes(*base.capacity_bytes) : parse_capacity(base.capacity);
   if (base.key_type != "auto" && base.key_type != "u64" && base.key_type != "string") {
     bad_value("key-type", base.key_type, "must be auto, u64 or string");
   }
@@ -169,6 +171,9 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
                          .warmup = base.warmup,
                          .synthetic_step = step,
                          .stop_signal = streams.stop_signal};
+  if (streams.on_contention_batch) {
+    prototype.on_batch = [&streams](const TraceReader&) { streams.on_contention_batch(); };
+  }
   if (base.ttl_seconds) prototype.core.ttl = ttl_duration(*base.ttl_seconds);
   prototype.core.parameters = parameters_for(policy, base.policy_params, {policy});
   const std::string parameters = parameters_in_effect(policy, prototype.core);
@@ -201,6 +206,10 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
   // Opened once (a pipe is kept in memory); each run reads it with its own reader, as a threaded
   // replay loads the trace into its clients' lists before it starts timing.
   const TraceSource source(base.trace);
+  if (by_bytes) {
+    const TraceReader probe(source, options);
+    check_sizes_for_bytes(probe.has_sizes(), base.trace, probe.format());
+  }
   const ScannedTrace scanned = scan_trace(source, options, streams);
   if (stop_requested(streams)) return;
   const TraceFacts& facts = scanned.facts;
@@ -211,15 +220,19 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
   }
   prototype.key_type = base.key_type == "string" || !scanned.numeric_keys ? ReplayKeyType::string
                                                                          : ReplayKeyType::u64;
-  const std::uint64_t capacity = capacity_spec.is_percent
-                                     ? capacity_spec.resolve(facts.distinct_keys)
-                                     : capacity_spec.entries;
-  prototype.core.capacity = static_cast<std::size_t>(capacity);
+  // Shards split a byte budget as they split entries (shard_config), so one bound serves both.
+  const std::uint64_t capacity =
+      capacity_spec.resolve(by_bytes ? facts.distinct_bytes : facts.distinct_keys);
+  if (by_bytes) {
+    prototype.core.max_weight = capacity;
+  } else {
+    prototype.core.capacity = static_cast<std::size_t>(capacity);
+  }
   const std::uint64_t most_shards = *std::max_element(shards.begin(), shards.end());
   if (most_shards > capacity) {
     bad_value("shards", std::to_string(most_shards),
               "must be at most the capacity, " + std::to_string(capacity) +
-                  " entries (every shard holds one at least)");
+                  (by_bytes ? " bytes" : " entries") + " (every shard holds one at least)");
   }
   prototype.lock_sample_every =
       base.lock_sample.value_or(default_lock_sample(facts.bytes, facts.format));
@@ -278,8 +291,9 @@ void run_contention(const ContentionConfig& config, const CliStreams& streams) {
                           .trace_hash = facts.hash,
                           .sizes_known = facts.has_sizes,
                           .policy = policy,
-                          .capacity = capacity,
-                          .capacity_spec = base.capacity,
+                          .capacity = by_bytes ? std::nullopt : std::optional(capacity),
+                          .capacity_bytes = by_bytes ? std::optional(capacity) : std::nullopt,
+                          .capacity_spec = by_bytes ? *base.capacity_bytes : base.capacity,
                           .policy_parameters = parameters,
                           .ttl_seconds = std::nullopt,
                           .demand_fill = !base.no_fill,

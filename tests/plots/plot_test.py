@@ -2,6 +2,7 @@
 """Runs scripts/plot_{mrc,compare,timeline,contention}.py on the fixtures in tests/data/plots and checks
 the images they write and the errors they give. Run with /usr/bin/python3 (ctest -L plots)."""
 
+import json
 import os
 import shutil
 import struct
@@ -102,6 +103,22 @@ class PlotTest(unittest.TestCase):
         self.assert_png(os.path.join(self.dir, "plot_contention.png"), SIZES["plot_contention"])
         self.assert_ok(self.run_script("plot_contention", data("contention.jsonl"), "-o", "c.svg"))
         self.assert_svg(os.path.join(self.dir, "c.svg"))
+
+    def test_contention_bounded_by_bytes_is_titled_with_its_byte_capacity(self):
+        # contention --capacity-bytes: policy.capacity null, the bound in policy.capacity_bytes.
+        lines = []
+        with open(data("contention.jsonl")) as f:
+            for line in f:
+                record = json.loads(line)
+                record["policy"]["capacity"] = None
+                record["policy"]["capacity_bytes"] = 65536
+                lines.append(json.dumps(record))
+        path = os.path.join(self.dir, "bytes.jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.assert_ok(self.run_script("plot_contention", path, "-o", "b.svg"))
+        with open(os.path.join(self.dir, "b.svg")) as f:
+            self.assertIn("capacity 65536 bytes", f.read())
 
     def test_run_through_its_shebang_a_script_writes_plot_name_png_in_the_current_directory(self):
         self.assert_ok(self.run_script("plot_mrc", data("mrc_exact.json"), python=None))

@@ -193,3 +193,33 @@ TEST_CASE("a signal mid-sweep writes no cut-short run and leaves an existing --o
     CHECK(folder.names() == std::vector<std::string>{"err", "out", "r.jsonl", "trace.txt"});
   }
 }
+
+TEST_CASE("a signal while a contention study reads its trace writes no cell and leaves --output",
+          "[sim][signal][process][contention]") {
+  const IgnoreSigpipe no_sigpipe;
+  // The study reads the whole trace once before its first cell, and looks for a stop when that
+  // pass ends: a FIFO left open holds it in the pass, so the signal lands there however little
+  // was written. Cells stopped later, mid-grid, are tested in-process in contention_test.cpp,
+  // with the stop flag this signal raises.
+  const TempFolder folder;
+  const std::string fifo = folder.file("trace.txt");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string output = folder.file("r.jsonl");
+  write_text(output, "old\n");
+  Child child(
+      {sim_binary(), "contention", "--trace", fifo, "--format", "text", "--capacity", "100",
+       "--threads", "1", "--clients", "1", "--shards", "1", "--hand-off", "inline", "-o", output},
+      {.stdout_path = folder.file("out"), .stderr_path = folder.file("err")});
+  const int fd = open_writer(fifo, child);
+  REQUIRE(fd >= 0);
+  REQUIRE(eventually([&] { return child.catches(SIGINT); }));
+  write_keys(fd, 0, kLastLines);
+  child.send(SIGINT);
+  write_keys(fd, kLastLines, kLastLines);
+  ::close(fd);
+  CHECK(describe(child.wait()) == "exit 130");
+  CHECK(read_text(folder.file("err")).empty());
+  CHECK(read_text(folder.file("out")).empty());
+  CHECK(read_text(output) == "old\n");
+  CHECK(folder.names() == std::vector<std::string>{"err", "out", "r.jsonl", "trace.txt"});
+}

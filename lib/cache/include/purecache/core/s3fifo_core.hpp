@@ -17,7 +17,7 @@
 #include "purecache/core/hash.hpp"
 #include "purecache/core/time.hpp"
 #include "purecache/detail/entry_table.hpp"
-#include "purecache/detail/id_ring.hpp"
+#include "purecache/detail/linked_order.hpp"
 #include "purecache/detail/memory_counter.hpp"
 #include "purecache/detail/policy_parameters.hpp"
 #include "purecache/detail/weight_budget.hpp"
@@ -43,12 +43,8 @@ namespace purecache {
 /// Ignores time and TTLs. Ghost keys live in the same slab and index as cached ones, tagged: a
 /// miss is one lookup, an evicted key becomes a ghost where it is and a ghost hit is cached again
 /// where it is, so the index changes only when a key enters or leaves both (docs/performance.md).
-/// The three FIFOs are rings of entry numbers (IdRing), not links through the entries: evicting
-/// walks contiguous memory and prefetches the entries it will visit next (docs/performance.md).
-/// Memory: a 24-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes per cached
-/// or ghost key, and 4 bytes per ring slot (power-of-two rings, holes left by ghost hits and
-/// erases closed when half the ring); in weight mode 8 bytes more per slab entry for a ghost's
-/// weight.
+/// Memory: a 32-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes per cached
+/// or ghost key; in weight mode 8 bytes more per slab entry for a ghost's weight.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class S3FIFOCore {
  public:
@@ -62,22 +58,19 @@ class S3FIFOCore {
         shares_(shares_of(config, budget_.limit())),
         // In count mode the slab holds at most the cached keys plus the ghost keys.
         table_(budget_.by_weight() ? 0 : budget_.max_entries() + shares_.ghost),
-        ghost_weights_(detail::CountingAllocator<std::uint64_t>(table_.counter())),
-        small_(table_.counter()),
-        main_(table_.counter()),
-        ghost_order_(table_.counter()) {}
+        ghost_weights_(detail::CountingAllocator<std::uint64_t>(table_.counter())) {}
 
   S3FIFOCore(S3FIFOCore&&) noexcept = default;
-  /// The ghost weights and rings go first: they free their old buffers through the memory
-  /// counter that the table still owns until it is assigned in turn.
+  /// The ghost weights go first: they free their old buffer through the memory counter that the
+  /// table still owns until it is assigned in turn.
   S3FIFOCore& operator=(S3FIFOCore&& other) noexcept {
     ghost_weights_ = std::move(other.ghost_weights_);
-    small_ = std::move(other.small_);
-    main_ = std::move(other.main_);
-    ghost_order_ = std::move(other.ghost_order_);
     budget_ = std::move(other.budget_);
     shares_ = std::move(other.shares_);
     table_ = std::move(other.table_);
+    small_ = other.small_;
+    main_ = other.main_;
+    ghost_order_ = other.ghost_order_;
     size_ = other.size_;
     ghost_count_ = other.ghost_count_;
     small_weight_ = other.small_weight_;
@@ -149,7 +142,7 @@ class S3FIFOCore {
     ++size_;
     budget_.add(weight);
     queue_weight(table_[i].place) += weight;
-    enqueue(ghost_hit ? main_ : small_, i);
+    (ghost_hit ? main_ : small_).push_front(table_, i);
     return true;
   }
 
@@ -215,7 +208,8 @@ class S3FIFOCore {
   struct Entry {
     K key;
     V value;                // moved out when the key becomes a ghost
-    std::uint32_t link;     // its position in its queue's ring; a free entry: the next free one
+    std::uint32_t prev;     // neighbour in its queue, newer; kNil at the head
+    std::uint32_t next;     // neighbour in its queue, older; kNil at the tail; free list link
     std::uint8_t freq;      // accesses since it entered its queue (saturates at 255)
     Place place;            // which queue: S, M or G (a ghost key, not cached)
   };
@@ -250,28 +244,14 @@ class S3FIFOCore {
   std::uint64_t& queue_weight(Place place) noexcept {
     return place == Place::main ? main_weight_ : small_weight_;
   }
-  detail::IdRing& queue(Place place) noexcept {
+  detail::LinkedOrder& queue(Place place) noexcept {
     return place == Place::main ? main_ : small_;
-  }
-
-  /// Entry i becomes the newest of `ring`; it keeps its position there.
-  void enqueue(detail::IdRing& ring, std::uint32_t i) {
-    table_[i].link = ring.push_back(i, [this](std::uint32_t id, std::uint32_t position) {
-      table_[id].link = position;
-    });
-  }
-
-  /// Starts loading the entry `ahead` places behind `ring`'s oldest, which a later eviction (or
-  /// ghost drop) will read: ring order is known without loading entries, unlike a linked list's.
-  void prefetch_ahead(const detail::IdRing& ring, std::uint32_t ahead) const noexcept {
-    const std::uint32_t i = ring.peek(ahead);
-    if (i != detail::kNil) __builtin_prefetch(&table_[i]);
   }
 
   /// A slab entry for a new key of hash h: a free one, else a new one.
   std::uint32_t new_entry(std::uint64_t h, const K& key, V&& value) {
-    return table_.emplace_reusing(h, key, std::move(value), detail::kNil, std::uint8_t{0},
-                                  Place::small);
+    return table_.emplace_reusing(h, key, std::move(value), detail::kNil, detail::kNil,
+                                  std::uint8_t{0}, Place::small);
   }
 
   /// Entry i, in no queue, leaves the index for the free list; its value is released.
@@ -285,7 +265,7 @@ class S3FIFOCore {
   void unlink_ghost(std::uint32_t g) {
     ghost_weight_ -= ghost_weight_of(g);
     --ghost_count_;
-    ghost_order_.remove(table_[g].link);
+    ghost_order_.unlink(table_, g);
   }
 
   /// The ghost FIFO's insert for evicted entry i (unlinked, weight taken off): drops the oldest
@@ -297,16 +277,13 @@ class S3FIFOCore {
     }
     if (ghost_weight_ + weight > shares_.ghost) {
       do {
-        const std::uint32_t g = ghost_order_.pop_oldest();
-        ghost_weight_ -= ghost_weight_of(g);
-        --ghost_count_;
+        const std::uint32_t g = ghost_order_.tail;
+        unlink_ghost(g);
         free_entry(g);
       } while (ghost_weight_ + weight > shares_.ghost);
       // The next drop erases the new oldest ghost's index slot, a probe into a table much larger
-      // than the CPU's caches: start loading it now, so the miss overlaps the operations between
-      // (its entry was prefetched by an earlier drop).
-      if (!ghost_order_.empty()) table_.prefetch_slot(table_[ghost_order_.oldest()].key);
-      prefetch_ahead(ghost_order_, kPrefetchAhead);
+      // than the CPU's caches: start loading it now, so the miss overlaps the operations between.
+      if (ghost_order_.tail != detail::kNil) table_.prefetch_slot(table_[ghost_order_.tail].key);
     }
     Entry& entry = table_[i];
     detail::release_value(entry.value);  // a ghost keeps only its key
@@ -315,25 +292,29 @@ class S3FIFOCore {
       if (ghost_weights_.size() <= i) ghost_weights_.resize(table_.size());
       ghost_weights_[i] = weight;
     }
-    enqueue(ghost_order_, i);
+    ghost_order_.push_front(table_, i);
     ghost_weight_ += weight;
     ++ghost_count_;
   }
 
-  /// Unlinks and frees cached entry i (hash h) and its weight.
-  void drop(std::uint32_t i, std::uint64_t h) {
+  /// Unlinks cached entry i and takes off its weight; it stays in the slab and index.
+  void detach(std::uint32_t i) {
     Entry& entry = table_[i];
     const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
     budget_.remove(weight);
     queue_weight(entry.place) -= weight;
-    queue(entry.place).remove(entry.link);
+    queue(entry.place).unlink(table_, i);
     --size_;
+  }
+
+  /// Unlinks and frees cached entry i (hash h) and its weight.
+  void drop(std::uint32_t i, std::uint64_t h) {
+    detach(i);
     table_.free_entry(i, h);
   }
 
-  /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry. Inlined into set(): out
-  /// of line, its call cost more instructions than the ring operations it runs.
-  [[gnu::always_inline]] void evict() {
+  /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry.
+  void evict() {
     if (main_weight_ > shares_.main || small_.empty()) {
       evict_main();
     } else {
@@ -344,16 +325,16 @@ class S3FIFOCore {
   /// Walks S from its oldest: frequent keys move to M, the first other one is evicted to G.
   void evict_small() {
     while (!small_.empty()) {
-      const std::uint32_t i = small_.pop_oldest();
-      prefetch_ahead(small_, kPrefetchAhead);
+      const std::uint32_t i = small_.tail;
       Entry& entry = table_[i];
       const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
+      small_.unlink(table_, i);
       small_weight_ -= weight;
       if (entry.freq >= shares_.threshold) {
         entry.place = Place::main;
         entry.freq = 0;
         main_weight_ += weight;
-        enqueue(main_, i);
+        main_.push_front(table_, i);
         continue;
       }
       budget_.remove(weight);
@@ -368,36 +349,28 @@ class S3FIFOCore {
   /// the first unaccessed one is evicted.
   void evict_main() {
     while (!main_.empty()) {
-      const std::uint32_t i = main_.pop_oldest();
-      prefetch_ahead(main_, kPrefetchAhead);
+      const std::uint32_t i = main_.tail;
       Entry& entry = table_[i];
       if (entry.freq >= 1) {
         entry.freq = static_cast<std::uint8_t>(std::min<std::uint8_t>(entry.freq, 3) - 1);
-        enqueue(main_, i);
+        main_.move_to_front(table_, i);
         continue;
       }
-      const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
-      budget_.remove(weight);
-      main_weight_ -= weight;
-      --size_;
+      detach(i);
       free_entry(i);
       ++evictions_.capacity;
       return;
     }
   }
 
-  // How far behind a ring's oldest entry a pop prefetches: the entries of the next few pops,
-  // which the next evictions reach after several requests' work.
-  static constexpr std::uint32_t kPrefetchAhead = 8;
-
   detail::WeightBudget<K, V> budget_;  // weight of S and M together, against the bound
   Shares shares_;                      // the queues' limits and the knobs
   Table table_;                        // cached entries of S and M, ghost keys of G, free entries
   std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>>
       ghost_weights_;                  // weight mode: a ghost's weight by entry; else empty
-  detail::IdRing small_;             // S: oldest first, evicted from the front
-  detail::IdRing main_;              // M: oldest first, reinserted at the back
-  detail::IdRing ghost_order_;       // G: oldest first, dropped from the front
+  detail::LinkedOrder small_;        // S: newest at head, evicted from tail
+  detail::LinkedOrder main_;         // M: newest or reinserted at head
+  detail::LinkedOrder ghost_order_;  // G: newest at head, dropped from tail
   std::size_t size_ = 0;             // cached keys (S and M)
   std::size_t ghost_count_ = 0;      // ghost keys (G)
   std::uint64_t small_weight_ = 0;   // sum of weights in S

@@ -112,15 +112,14 @@ class EntryTable {
     index_.insert(new_h, i);
   }
 
-  /// For cores whose entries never move (Entry then needs a `std::uint32_t next`, or a
-  /// `std::uint32_t link` that a free entry lends to the free list): files a new
+  /// For cores whose entries never move (Entry then needs a `std::uint32_t next`): files a new
   /// entry for a key of hash `h`, known to be absent, in the slot free_entry() freed last, or
   /// appended as emplace() does when none is free.
   template <class... Args>
   std::uint32_t emplace_reusing(std::uint64_t h, Args&&... args) {
     if (free_ == kNoFreeEntry) return emplace(h, std::forward<Args>(args)...);
     const std::uint32_t i = free_;
-    free_ = free_link(entries_[i]);
+    free_ = entries_[i].next;
     entries_[i] = Entry{std::forward<Args>(args)...};
     index_.insert(h, i);
     return i;
@@ -130,7 +129,7 @@ class EntryTable {
   void free_entry(std::uint32_t i, std::uint64_t h) {
     index_.erase(h, i);
     release_value(entries_[i].value);
-    free_link(entries_[i]) = free_;
+    entries_[i].next = free_;
     free_ = i;
   }
 
@@ -169,15 +168,6 @@ class EntryTable {
   [[nodiscard]] MemoryCounter* counter() const noexcept { return counter_.get(); }
 
  private:
-  /// The member that chains free entries: `link` if Entry has one, else `next`.
-  static std::uint32_t& free_link(Entry& entry) noexcept {
-    if constexpr (requires { entry.link; }) {
-      return entry.link;
-    } else {
-      return entry.next;
-    }
-  }
-
   void grow() {
     std::size_t target = std::max<std::size_t>(16, entries_.capacity() * 2);
     if (max_entries_ != 0) target = std::min(target, max_entries_);
@@ -190,7 +180,7 @@ class EntryTable {
   Index index_;                                           // one slot per entry
   std::size_t max_entries_;                               // 0 = unbounded
   static constexpr std::uint32_t kNoFreeEntry = 0xFFFFFFFF;
-  std::uint32_t free_ = kNoFreeEntry;  // last freed entry, chained by free_link (emplace_reusing)
+  std::uint32_t free_ = kNoFreeEntry;  // last freed entry, chained by `next` (emplace_reusing)
   [[no_unique_address]] HashFn hash_;
   [[no_unique_address]] KeyEqual equal_;
 };

@@ -303,7 +303,8 @@ class WTinyLFUCore {
   }
 
   /// A hit on entry i (hash h): counts it and reorders; returns i's slab number afterwards
-  /// (evictions in the main may move it).
+  /// (evictions in the main may move it). Small enough to inline into get(): a probation hit's
+  /// promotion is out of line, so a window or protected hit saves no registers for it.
   std::uint32_t touch(std::uint32_t i, std::uint64_t h) {
     switch (table_[i].segment) {
       case Segment::window:
@@ -313,14 +314,8 @@ class WTinyLFUCore {
       case Segment::protected_:
         protected_.move_to_front(table_, i);
         break;
-      default: {
-        const std::uint64_t w = weigh(i);
-        detach(i, w);
-        attach(i, w, Segment::protected_);
-        watched_ = i;
-        cool_protected();
-        i = std::exchange(watched_, detail::kNil);
-      }
+      default:
+        i = promote(i);
     }
     count(sketch_key(table_[i].key, h));
     if (libcachesim_sketch_ && ++main_hits_ >= decay_period_) {
@@ -329,6 +324,17 @@ class WTinyLFUCore {
       if (doorkeeper_) doorkeeper_->clear();
     }
     return i;
+  }
+
+  /// A hit on probation entry i: it moves to protected, which may push keys back to probation
+  /// and evict from it; returns i's slab number afterwards.
+  [[gnu::noinline]] std::uint32_t promote(std::uint32_t i) {
+    const std::uint64_t w = weigh(i);
+    detach(i, w);
+    attach(i, w, Segment::protected_);
+    watched_ = i;
+    cool_protected();
+    return std::exchange(watched_, detail::kNil);
   }
 
   /// Protected over its limit: its least recent keys fall back to probation's head; probation
@@ -429,7 +435,17 @@ class WTinyLFUCore {
   }
 
   /// Counts one occurrence of the key with sketch key h: in the doorkeeper first if there is one.
+  /// The default configuration's path (Caffeine's sketch alone) is inline, the others' not.
   void count(std::uint64_t h) noexcept {
+    if (!doorkeeper_ && !bloom_) [[likely]] {
+      sketch_->increment(h);
+      (void)sketch_->take_reset();
+      return;
+    }
+    count_with_options(h);
+  }
+  /// count() with a doorkeeper or libCacheSim's sketch.
+  [[gnu::noinline]] void count_with_options(std::uint64_t h) noexcept {
     if (doorkeeper_ && !doorkeeper_->put(h)) return;
     if (bloom_) {
       bloom_->increment(h);

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages purecache needs, skipping those already present.
 set -euo pipefail
 exec >&2  # apt output is progress, not a result: keep stdout for the callers
-packages=(g++ cmake make catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
+packages=(g++ cmake make ninja-build catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
           libzstd-dev zstd clang python3-matplotlib python3-scipy parallel slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do

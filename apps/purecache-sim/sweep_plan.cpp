@@ -6,6 +6,7 @@
 #include "purecache/backend/parameters_in_effect.hpp"
 #include "purecache/sim/report/json_report.hpp"
 #include "purecache/sim/trace/trace_hash.hpp"
+#include "trace_scan.hpp"
 
 namespace purecache::sim {
 
@@ -106,31 +107,16 @@ std::string SweepPlan::id(const std::string& trace_hash) const {
 nlohmann::ordered_json sweep_report(const SweepPlan& plan, const TraceFacts& facts,
                                     const SweepInfo& info, const SweepRunOutcome& outcome) {
   const SweepRunSpec& run = plan.runs[outcome.run];
-  const ReportContext context{
-      .trace_path = facts.path,
-      .trace_format = facts.format,
-      .trace_compressed = facts.compressed,
-      .trace_requests = facts.requests,
-      .distinct_keys = facts.distinct_keys,
-      .trace_bytes = facts.bytes,
-      .trace_hash = facts.hash,
-      .sizes_known = facts.has_sizes,
-      .policy = run.policy,
-      .capacity = plan.shape.by_bytes ? std::nullopt : std::optional<std::uint64_t>(run.capacity),
-      .capacity_bytes =
-          plan.shape.by_bytes ? std::optional<std::uint64_t>(run.capacity) : std::nullopt,
-      .capacity_spec = run.capacity_spec,
-      .policy_parameters = outcome.result.policy_parameters,
-      .ttl_seconds = purecache::info(run.policy).expiring ? plan.ttl_seconds : std::nullopt,
-      .demand_fill = plan.base.demand_fill,
-      .warmup = plan.base.warmup,
-      .synthetic_rate = facts.has_timestamps ? 0.0 : plan.rate,
-      .skipped_records = facts.skipped,
-      .error_locations = facts.error_locations,
-      .ignored_records = facts.ignored,
-      .peak_rss_bytes = peak_rss_bytes(),
-      .run_wall_seconds = outcome.run_wall_seconds,
-  };
+  ReportContext context =
+      trace_report_context(facts, run.capacity, plan.shape.by_bytes, plan.rate);
+  context.policy = run.policy;
+  context.capacity_spec = run.capacity_spec;
+  context.policy_parameters = outcome.result.policy_parameters;
+  context.ttl_seconds = purecache::info(run.policy).expiring ? plan.ttl_seconds : std::nullopt;
+  context.demand_fill = plan.base.demand_fill;
+  context.warmup = plan.base.warmup;
+  context.peak_rss_bytes = peak_rss_bytes();
+  context.run_wall_seconds = outcome.run_wall_seconds;
   nlohmann::ordered_json report = make_report(context, outcome.result);
   report["sweep"] = {
       {"id", plan.id(facts.hash)},

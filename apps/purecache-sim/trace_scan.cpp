@@ -24,4 +24,22 @@ ScannedTrace scan_trace(const TraceSource& source, const TraceOptions& options,
   return scanned;
 }
 
+ReportContext trace_report_context(const TraceFacts& facts, std::uint64_t capacity,
+                                   bool by_bytes, double rate) {
+  return ReportContext{.trace_path = facts.path,
+                       .trace_format = facts.format,
+                       .trace_compressed = facts.compressed,
+                       .trace_requests = facts.requests,
+                       .distinct_keys = facts.distinct_keys,
+                       .trace_bytes = facts.bytes,
+                       .trace_hash = facts.hash,
+                       .sizes_known = facts.has_sizes,
+                       .capacity = by_bytes ? std::nullopt : std::optional(capacity),
+                       .capacity_bytes = by_bytes ? std::optional(capacity) : std::nullopt,
+                       .synthetic_rate = facts.has_timestamps ? 0.0 : rate,
+                       .skipped_records = facts.skipped,
+                       .error_locations = facts.error_locations,
+                       .ignored_records = facts.ignored};
+}
+
 }  // namespace purecache::sim

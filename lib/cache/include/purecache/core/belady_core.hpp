@@ -272,8 +272,8 @@ class BeladyCore {
   }
   /// Takes entry i (hash h) out of the slab; it must already be out of the heap and budget.
   void release(std::uint32_t i, std::uint64_t h) {
-    table_.remove(i, h,
-                  [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot].entry = to; });
+    table_.remove(
+        i, h, [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot].entry = to; });
   }
   void release(std::uint32_t i) { release(i, table_.hash(table_[i].key)); }
   /// Removes entry i (hash h): heap, weight and slab.

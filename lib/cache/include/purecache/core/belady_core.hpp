@@ -19,6 +19,7 @@
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/memory_counter.hpp"
 #include "purecache/detail/policy_parameters.hpp"
+#include "purecache/detail/prefetch_line.hpp"
 #include "purecache/detail/weight_budget.hpp"
 
 namespace purecache {
@@ -43,7 +44,7 @@ concept OfflineCore = EvictionCore<C> && requires(C& core, std::uint64_t positio
 /// which is not optimal for sizes (libCacheSim's BeladySize is another policy). O(log n) per
 /// miss or hit (a heap, not O(1)); allocates nothing once the slab and heap have grown.
 /// Memory: a 24-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes and a
-/// 12-byte heap slot (entry number and next access) per entry of capacity.
+/// 12-byte heap slot (next access and entry number, packed) per entry of capacity.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class BeladyCore {
  public:
@@ -58,10 +59,8 @@ class BeladyCore {
       : parameters_(detail::PolicyParameters("belady", config.parameters).finish()),
         budget_(config, std::move(weigher)),
         table_(budget_.max_entries()),
-        heap_(detail::CountingAllocator<std::uint32_t>(table_.counter())),
-        due_(detail::CountingAllocator<std::uint64_t>(table_.counter())) {
+        heap_(detail::CountingAllocator<HeapSlot>(table_.counter())) {
     heap_.reserve(budget_.max_entries());
-    due_.reserve(budget_.max_entries());
   }
 
   BeladyCore(BeladyCore&&) noexcept = default;
@@ -69,7 +68,6 @@ class BeladyCore {
   /// still owns until it is assigned in turn.
   BeladyCore& operator=(BeladyCore&& other) noexcept {
     heap_ = std::move(other.heap_);
-    due_ = std::move(other.due_);
     parameters_ = std::move(other.parameters_);
     budget_ = std::move(other.budget_);
     table_ = std::move(other.table_);
@@ -130,8 +128,7 @@ class BeladyCore {
       table_.rekey(i, old_h, h);
     }
     budget_.add(weight);
-    heap_.push_back(i);
-    due_.push_back(next_access_);
+    heap_.push_back(HeapSlot{next_access_, i});
     sift_up(slot);
     return true;
   }
@@ -151,21 +148,20 @@ class BeladyCore {
   void prefetch_slot(const K& key) const noexcept { table_.prefetch_slot(key); }
   void prefetch_entry(const K& key) const { table_.prefetch_entry(key); }
   /// Hint, best issued once prefetch_entry had time to land: start loading the key's heap slot
-  /// and its parent's, where a hit's reschedule starts.
+  /// and the two above it, where a hit's reschedule climbs.
   void prefetch_order(const K& key) const {
     const std::uint32_t i = table_.find(key, table_.hash(key));
     if (i == detail::KeyIndex::kNone) return;
     const std::uint32_t slot = table_[i].slot;
-    __builtin_prefetch(&due_[slot]);
-    __builtin_prefetch(&heap_[slot]);
-    if (slot > 0) __builtin_prefetch(&due_[(slot - 1) / 2]);
+    detail::prefetch_line(&heap_[slot]);
+    if (slot > 0) detail::prefetch_line(&heap_[(slot - 1) / 2]);
+    if (slot > 2) detail::prefetch_line(&heap_[(slot - 3) / 4]);
   }
 
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
     heap_.clear();
-    due_.clear();
     budget_.clear();
   }
 
@@ -186,27 +182,41 @@ class BeladyCore {
   struct Entry {
     K key;
     V value;
-    std::uint32_t slot;  // this entry's place in heap_ and due_
+    std::uint32_t slot;  // this entry's place in heap_
   };
 
-  // heap_ is a binary max-heap on due_ with the children of slot s at 2s+1 and 2s+2:
-  // libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal keys
-  // settle where they settle there. The next accesses live in due_, beside the heap rather than
-  // in the entries, so a sift compares without visiting the slab.
+// Packed to 12 bytes (the 8-byte next access aligned to 4), the size of the two parallel arrays
+// it replaces.
+#pragma pack(push, 4)
+  /// One place in the heap: an entry and its next access side by side, so that a sift reads
+  /// one cache line per level and a prefetch of the slot covers both, without visiting the slab.
+  struct HeapSlot {
+    std::uint64_t due;
+    std::uint32_t entry;
+  };
+#pragma pack(pop)
+  static_assert(sizeof(HeapSlot) == 12);
 
+  // heap_ is a binary max-heap on due with the children of slot s at 2s+1 and 2s+2:
+  // libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal keys
+  // settle where they settle there.
+
+  // The sifts keep a slot's fields in scalars: a packed HeapSlot copied whole went through the
+  // stack.
   void place(std::uint32_t slot, std::uint32_t entry, std::uint64_t due) noexcept {
-    heap_[slot] = entry;
-    due_[slot] = due;
+    heap_[slot].due = due;
+    heap_[slot].entry = entry;
     table_[entry].slot = slot;
   }
   /// Moves the entry at `slot` towards the root while its parent is due strictly sooner.
   void sift_up(std::uint32_t slot) noexcept {
-    const std::uint32_t moving = heap_[slot];
-    const std::uint64_t at = due_[slot];
+    const std::uint32_t moving = heap_[slot].entry;
+    const std::uint64_t at = heap_[slot].due;
     while (slot > 0) {
       const std::uint32_t parent = (slot - 1) / 2;
-      if (!(due_[parent] < at)) break;
-      place(slot, heap_[parent], due_[parent]);
+      const std::uint64_t above = heap_[parent].due;
+      if (!(above < at)) break;
+      place(slot, heap_[parent].entry, above);
       slot = parent;
     }
     place(slot, moving, at);
@@ -214,15 +224,22 @@ class BeladyCore {
   /// Moves the entry at `slot` towards the leaves while its later-due child (the left one on
   /// a tie) is due strictly later.
   void sift_down(std::uint32_t slot) noexcept {
-    const std::uint32_t moving = heap_[slot];
-    const std::uint64_t at = due_[slot];
+    const std::uint32_t moving = heap_[slot].entry;
+    const std::uint64_t at = heap_[slot].due;
     const auto n = static_cast<std::uint32_t>(heap_.size());
     for (;;) {
       std::uint32_t child = 2 * slot + 1;
       if (child >= n) break;
-      if (child + 1 < n && due_[child] < due_[child + 1]) ++child;
-      if (!(at < due_[child])) break;
-      place(slot, heap_[child], due_[child]);
+      // The next level's four slots (one or two lines) load while this one compares.
+      const std::uint32_t grandchildren = 2 * child + 1;
+      if (grandchildren + 3 < n) {
+        detail::prefetch_line(&heap_[grandchildren]);
+        detail::prefetch_line(&heap_[grandchildren + 3]);
+      }
+      if (child + 1 < n && heap_[child].due < heap_[child + 1].due) ++child;
+      const std::uint64_t below = heap_[child].due;
+      if (!(at < below)) break;
+      place(slot, heap_[child].entry, below);
       slot = child;
     }
     place(slot, moving, at);
@@ -230,8 +247,8 @@ class BeladyCore {
   /// Gives entry i the next access `at` and restores the heap order.
   void reschedule(std::uint32_t i, std::uint64_t at) noexcept {
     const std::uint32_t slot = table_[i].slot;
-    const std::uint64_t before = due_[slot];
-    due_[slot] = at;
+    const std::uint64_t before = heap_[slot].due;
+    heap_[slot].due = at;
     if (before < at) {
       sift_up(slot);
     } else {
@@ -241,11 +258,10 @@ class BeladyCore {
   /// Takes entry i out of the heap: the last slot fills its place and moves up or down.
   void leave_heap(std::uint32_t i) noexcept {
     const std::uint32_t slot = table_[i].slot;
-    const std::uint64_t removed = due_[slot];
-    const std::uint32_t last = heap_.back();
-    const std::uint64_t last_due = due_.back();
+    const std::uint64_t removed = heap_[slot].due;
+    const std::uint32_t last = heap_.back().entry;
+    const std::uint64_t last_due = heap_.back().due;
     heap_.pop_back();
-    due_.pop_back();
     if (last == i) return;
     place(slot, last, last_due);
     if (removed < last_due) {
@@ -256,7 +272,8 @@ class BeladyCore {
   }
   /// Takes entry i (hash h) out of the slab; it must already be out of the heap and budget.
   void release(std::uint32_t i, std::uint64_t h) {
-    table_.remove(i, h, [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot] = to; });
+    table_.remove(
+        i, h, [&](std::uint32_t /*from*/, std::uint32_t to) { heap_[table_[to].slot].entry = to; });
   }
   void release(std::uint32_t i) { release(i, table_.hash(table_[i].key)); }
   /// Removes entry i (hash h): heap, weight and slab.
@@ -269,7 +286,7 @@ class BeladyCore {
   /// budget, and returns its entry: still in the slab and index, for the caller to release or
   /// reuse.
   std::uint32_t evict_detached() {
-    const std::uint32_t victim = heap_.front();
+    const std::uint32_t victim = heap_.front().entry;
     budget_.remove(budget_.weigh(table_[victim].key, table_[victim].value));
     leave_heap(victim);
     ++evictions_.capacity;
@@ -280,8 +297,7 @@ class BeladyCore {
   std::string parameters_;  // always empty: no knobs
   detail::WeightBudget<K, V> budget_;
   detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
-  std::vector<std::uint32_t, detail::CountingAllocator<std::uint32_t>> heap_;  // entry numbers
-  std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>> due_;   // heap_[s]'s next access
+  std::vector<HeapSlot, detail::CountingAllocator<HeapSlot>> heap_;  // max-heap on due, as above
   std::uint64_t next_access_ = kNever;  // announced for the next operation
   EvictionCounts evictions_{};
 };

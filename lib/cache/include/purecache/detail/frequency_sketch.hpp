@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "purecache/detail/memory_counter.hpp"
+#include "purecache/detail/prefetch_line.hpp"
 
 namespace purecache::detail {
 
@@ -20,17 +21,6 @@ namespace purecache::detail {
   x ^= x >> 27;
   x *= 0x94D049BB133111EBULL;
   return x ^ (x >> 31);
-}
-
-/// Starts loading the cache line at `p` (a hint: changes nothing). An asm statement on x86:
-/// GCC 12 at -O2/-O3 deleted __builtin_prefetch calls whose address came from a mixed hash (the
-/// sketch's 4 prefetches compiled to nothing).
-inline void prefetch_line(const void* p) noexcept {
-#if defined(__GNUC__) && defined(__x86_64__)
-  asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
-#else
-  __builtin_prefetch(p);
-#endif
 }
 
 /// Estimates how often a key was seen recently (TinyLFU, Einziger, Friedman and Manes, ACM TOS

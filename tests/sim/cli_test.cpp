@@ -229,7 +229,7 @@ TEST_CASE("the report goes to the --output file, and --jsonl appends one line pe
   std::filesystem::remove(path);
 }
 
-TEST_CASE("a terminal gets the report pretty-printed, unless --jsonl; short runs draw no progress",
+TEST_CASE("a terminal gets the report pretty-printed, unless --jsonl, and short runs draw no progress",
           "[sim]") {
   const std::vector<std::string> args = {"--trace", kGolden + "abacbada.txt"};
   std::ostringstream out;

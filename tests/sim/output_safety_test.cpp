@@ -106,7 +106,7 @@ TEST_CASE("an --output that cannot be written is a resource failure that says wh
   CHECK(folder.names().empty());
 }
 
-TEST_CASE("a report replaces its --output whole; --jsonl adds one line", "[sim][output]") {
+TEST_CASE("a report replaces its --output whole, and --jsonl adds one line", "[sim][output]") {
   const TempFolder folder;
   const std::string report = folder.file("r.json");
   write_text(report, std::string(100000, 'x'));  // longer than the report: no tail may survive

@@ -272,7 +272,7 @@ TEST_CASE("the library engine gives each row its lock-hold p99, the fast engine 
     CHECK(row["lock_hold_p99_ns"].is_null());
 }
 
-TEST_CASE("a report with a timeline validates against the schema; without, it has none",
+TEST_CASE("a report with a timeline validates against the schema, and one without has none",
           "[sim][timeline][report]") {
   const json checker = schema();
   const std::string trace = kSource + "/tests/data/golden/abacbada.oracleGeneral.bin";

@@ -16,8 +16,8 @@
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/core/hash.hpp"
 #include "purecache/core/time.hpp"
-#include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/entry_ring.hpp"
+#include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
 #include "purecache/detail/memory_counter.hpp"
 #include "purecache/detail/policy_parameters.hpp"
@@ -504,20 +504,20 @@ class S3FIFOCore {
   Shares shares_;                      // the queues' limits and the knobs
   Table table_;                        // entries of S, M, G, retired and spare ones
   std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>>
-      ghost_weights_;                  // weight mode: a ghost's weight by entry; else empty
+      ghost_weights_;  // weight mode: a ghost's weight by entry; else empty
   std::vector<std::uint32_t, detail::CountingAllocator<std::uint32_t>>
-      spare_;                          // entries in no ring and not indexed, for new keys
-  detail::EntryRing small_;          // S: oldest first, evicted from the front
-  detail::EntryRing main_;           // M: oldest first, reinserted at the back
-  detail::EntryRing ghost_order_;    // G: oldest first, dropped from the front
-  std::size_t size_ = 0;             // cached keys (S and M)
-  std::size_t small_live_ = 0;       // keys in S: small_'s numbers that are not stale
-  std::size_t main_live_ = 0;        // keys in M: main_'s numbers that are not stale
-  std::size_t ghost_count_ = 0;      // ghost keys (G): ghost_order_'s numbers not stale
-  std::size_t waiting_ = 0;          // retired entries that rings still name
-  std::uint64_t small_weight_ = 0;   // sum of weights in S
-  std::uint64_t main_weight_ = 0;    // sum of weights in M; may pass shares_.main until evicting
-  std::uint64_t ghost_weight_ = 0;   // sum of ghost weights; <= shares_.ghost
+      spare_;                       // entries in no ring and not indexed, for new keys
+  detail::EntryRing small_;         // S: oldest first, evicted from the front
+  detail::EntryRing main_;          // M: oldest first, reinserted at the back
+  detail::EntryRing ghost_order_;   // G: oldest first, dropped from the front
+  std::size_t size_ = 0;            // cached keys (S and M)
+  std::size_t small_live_ = 0;      // keys in S: small_'s numbers that are not stale
+  std::size_t main_live_ = 0;       // keys in M: main_'s numbers that are not stale
+  std::size_t ghost_count_ = 0;     // ghost keys (G): ghost_order_'s numbers not stale
+  std::size_t waiting_ = 0;         // retired entries that rings still name
+  std::uint64_t small_weight_ = 0;  // sum of weights in S
+  std::uint64_t main_weight_ = 0;   // sum of weights in M; may pass shares_.main until evicting
+  std::uint64_t ghost_weight_ = 0;  // sum of ghost weights; <= shares_.ghost
   EvictionCounts evictions_;
 };
 

@@ -16,6 +16,7 @@
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/core/hash.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/detail/entry_ring.hpp"
 #include "purecache/detail/entry_table.hpp"
 #include "purecache/detail/linked_order.hpp"
 #include "purecache/detail/memory_counter.hpp"
@@ -43,8 +44,15 @@ namespace purecache {
 /// Ignores time and TTLs. Ghost keys live in the same slab and index as cached ones, tagged: a
 /// miss is one lookup, an evicted key becomes a ghost where it is and a ghost hit is cached again
 /// where it is, so the index changes only when a key enters or leaves both (docs/performance.md).
-/// Memory: a 32-byte slab entry (8-byte key and value) plus 2.5 index slots of 8 bytes per cached
-/// or ghost key; in weight mode 8 bytes more per slab entry for a ghost's weight.
+/// The three FIFOs are rings of entry numbers (EntryRing), not links through the entries:
+/// evicting walks contiguous memory and prefetches the entries it will visit next. A key that
+/// leaves a queue from the middle (a ghost hit, an erase) stays in its ring as a stale number,
+/// skipped when popped; its entry is reused only once no ring names it, and the rings are swept
+/// of stale numbers when these entries pass 1/16 of the keys (docs/performance.md).
+/// Memory: a 24-byte slab entry (8-byte key and value) per cached or ghost key, up to 1/16 more
+/// for entries awaiting reuse, 2.5 index slots of 8 bytes per key and 4 bytes per ring slot (the
+/// rings are powers of two, the small one shrunk once it is mostly empty); in weight mode 8
+/// bytes more per slab entry for a ghost's weight.
 template <class K, class V, class HashFn = Hash<K>, class KeyEqual = std::equal_to<K>>
 class S3FIFOCore {
  public:
@@ -56,22 +64,32 @@ class S3FIFOCore {
   explicit S3FIFOCore(const CoreConfig& config, Weigher<K, V> weigher = {})
       : budget_(config, std::move(weigher)),
         shares_(shares_of(config, budget_.limit())),
-        // In count mode the slab holds at most the cached keys plus the ghost keys.
-        table_(budget_.by_weight() ? 0 : budget_.max_entries() + shares_.ghost),
-        ghost_weights_(detail::CountingAllocator<std::uint64_t>(table_.counter())) {}
+        // In count mode the index holds at most the cached keys plus the ghost keys, and the
+        // slab as many again as the retired entries new_entry() lets wait (with_spare()).
+        table_(budget_.by_weight() ? 0 : with_spare(budget_.max_entries() + shares_.ghost),
+               budget_.by_weight() ? 0 : budget_.max_entries() + shares_.ghost),
+        ghost_weights_(detail::CountingAllocator<std::uint64_t>(table_.counter())),
+        spare_(detail::CountingAllocator<std::uint32_t>(table_.counter())),
+        small_(table_.counter()),
+        main_(table_.counter()),
+        ghost_order_(table_.counter()) {}
 
   S3FIFOCore(S3FIFOCore&&) noexcept = default;
-  /// The ghost weights go first: they free their old buffer through the memory counter that the
-  /// table still owns until it is assigned in turn.
+  /// The ghost weights, spare entries and rings go first: they free their old buffers through the
+  /// memory counter that the table still owns until it is assigned in turn.
   S3FIFOCore& operator=(S3FIFOCore&& other) noexcept {
     ghost_weights_ = std::move(other.ghost_weights_);
+    spare_ = std::move(other.spare_);
+    small_ = std::move(other.small_);
+    main_ = std::move(other.main_);
+    ghost_order_ = std::move(other.ghost_order_);
     budget_ = std::move(other.budget_);
     shares_ = std::move(other.shares_);
     table_ = std::move(other.table_);
-    small_ = other.small_;
-    main_ = other.main_;
-    ghost_order_ = other.ghost_order_;
     size_ = other.size_;
+    small_live_ = other.small_live_;
+    main_live_ = other.main_live_;
+    waiting_ = other.waiting_;
     ghost_count_ = other.ghost_count_;
     small_weight_ = other.small_weight_;
     main_weight_ = other.main_weight_;
@@ -122,9 +140,9 @@ class S3FIFOCore {
     }
     // A ghost hit's entry leaves the ghost FIFO but keeps its slab entry and index slot: it is
     // cached again in place (evicting frees other entries only, and moves none).
-    if (ghost_hit) unlink_ghost(found);
+    if (ghost_hit) leave_ghost(found);
     if (weight > shares_.small) [[unlikely]] {
-      if (ghost_hit) table_.free_entry(found, h);
+      if (ghost_hit) retire(found, h);
       return false;
     }
     while (!budget_.has_room_for(weight))
@@ -142,7 +160,11 @@ class S3FIFOCore {
     ++size_;
     budget_.add(weight);
     queue_weight(table_[i].place) += weight;
-    (ghost_hit ? main_ : small_).push_front(table_, i);
+    if (ghost_hit) {
+      enqueue(main_, main_live_, i);
+    } else {
+      enqueue(small_, small_live_, i);
+    }
     return true;
   }
 
@@ -152,8 +174,8 @@ class S3FIFOCore {
     const std::uint32_t i = table_.find(key, h);
     if (i == detail::KeyIndex::kNone) return false;
     if (table_[i].place == Place::ghost) {
-      unlink_ghost(i);
-      table_.free_entry(i, h);
+      leave_ghost(i);
+      retire(i, h);
       return false;
     }
     drop(i, h);
@@ -168,11 +190,13 @@ class S3FIFOCore {
   /// Empties the cache and the ghost; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
+    spare_.clear();
     small_.clear();
     main_.clear();
     ghost_order_.clear();
     budget_.clear();
     size_ = ghost_count_ = 0;
+    small_live_ = main_live_ = waiting_ = 0;
     small_weight_ = main_weight_ = ghost_weight_ = 0;
   }
 
@@ -193,6 +217,8 @@ class S3FIFOCore {
       case Place::small: return 's';
       case Place::main: return 'm';
       case Place::ghost: return 'g';
+      case Place::detached:
+      case Place::retired: return 0;
     }
     return 0;
   }
@@ -204,14 +230,15 @@ class S3FIFOCore {
   [[nodiscard]] std::uint64_t ghost_limit() const noexcept { return shares_.ghost; }
 
  private:
-  enum class Place : std::uint8_t { small, main, ghost };
+  // detached: out of every queue for the moment (a ghost hit on its way to M); retired: out of
+  // the index too, waiting for the rings to drop the stale numbers that still name it.
+  enum class Place : std::uint8_t { small, main, ghost, detached, retired };
   struct Entry {
     K key;
-    V value;                // moved out when the key becomes a ghost
-    std::uint32_t prev;     // neighbour in its queue, newer; kNil at the head
-    std::uint32_t next;     // neighbour in its queue, older; kNil at the tail; free list link
-    std::uint8_t freq;      // accesses since it entered its queue (saturates at 255)
-    Place place;            // which queue: S, M or G (a ghost key, not cached)
+    V value;             // moved out when the key becomes a ghost
+    std::uint8_t freq;   // accesses since it entered its queue (saturates at 255)
+    Place place;         // which queue: S, M or G (a ghost key, not cached), or none
+    std::uint8_t stale;  // ring slots naming it that it has left (at most 2: G, then S or M)
   };
   using Table = detail::EntryTable<Entry, K, HashFn, KeyEqual>;
 
@@ -238,52 +265,140 @@ class S3FIFOCore {
     return shares;
   }
 
+  /// Retired entries allowed to wait for their stale numbers while `keys` keys are indexed.
+  [[nodiscard]] static std::size_t waiting_limit(std::size_t keys) noexcept {
+    return kMinWaiting + keys / 16;
+  }
+  /// Slab entries for up to `keys` indexed keys and the retired ones waiting_limit() allows.
+  [[nodiscard]] static std::size_t with_spare(std::size_t keys) noexcept {
+    return keys + waiting_limit(keys) + 1;
+  }
+
   static void count_access(Entry& entry) noexcept {
     if (entry.freq != UINT8_MAX) ++entry.freq;
   }
   std::uint64_t& queue_weight(Place place) noexcept {
     return place == Place::main ? main_weight_ : small_weight_;
   }
-  detail::LinkedOrder& queue(Place place) noexcept {
-    return place == Place::main ? main_ : small_;
+
+  /// Entry i becomes the newest of `ring`, whose live (non-stale) count is `live`. Inline: out of
+  /// line, its call cost more instructions than the push.
+  [[gnu::always_inline]] void enqueue(detail::EntryRing& ring, std::size_t& live, std::uint32_t i) {
+    if (ring.full()) [[unlikely]]
+      make_room(ring, live);
+    ring.push_back(i);
+    ++live;
   }
 
-  /// A slab entry for a new key of hash h: a free one, else a new one.
+  /// A full ring with a quarter or more of stale numbers is swept; else push_back doubles it.
+  [[gnu::noinline, gnu::cold]] void make_room(detail::EntryRing& ring, std::size_t live) {
+    if (!ring.empty() && ring.size() - live >= ring.size() / 4) sweep(ring);
+  }
+
+  /// Starts loading the entry kPrefetchAhead places behind `ring`'s oldest, which a later
+  /// eviction (or ghost drop) will read: ring order is known without loading entries.
+  void prefetch_ahead(const detail::EntryRing& ring) const noexcept {
+    const std::uint32_t i = ring.peek(kPrefetchAhead);
+    if (i != detail::kNil) __builtin_prefetch(&table_[i]);
+  }
+
+  /// Whether `ring`'s number for entry i is live: the entry is in that ring's queue. A stale
+  /// number's entry is elsewhere (or retired): it cannot be back in the same queue, since an
+  /// entry is reused only when no ring names it, and only S's evictions enter G.
+  [[nodiscard]] bool names_member(const detail::EntryRing& ring, std::uint32_t i) const noexcept {
+    const Place place = table_[i].place;
+    if (&ring == &small_) return place == Place::small;
+    if (&ring == &main_) return place == Place::main;
+    return place == Place::ghost;
+  }
+
+  /// A ring dropped one of its stale numbers for entry i: a retired entry no ring names any more
+  /// becomes spare.
+  void settle(std::uint32_t i) {
+    Entry& entry = table_[i];
+    if (--entry.stale == 0 && entry.place == Place::retired) {
+      --waiting_;
+      spare_.push_back(i);
+    }
+  }
+
+  /// Drops `ring`'s stale numbers, keeping the others in order.
+  [[gnu::noinline]] void sweep(detail::EntryRing& ring) {
+    ring.retain([&](std::uint32_t i) {
+      if (names_member(ring, i)) return true;
+      settle(i);
+      return false;
+    });
+  }
+
+  /// Entry i (hash h), in no queue, leaves the index; it becomes spare once no ring names it.
+  void retire(std::uint32_t i, std::uint64_t h) {
+    table_.unindex(i, h);
+    Entry& entry = table_[i];
+    if (entry.stale == 0) {
+      spare_.push_back(i);
+    } else {
+      entry.place = Place::retired;
+      ++waiting_;
+    }
+  }
+
+  /// A slab entry for a new key of hash h: a spare one, else a new one. Sweeps the rings first
+  /// when too many retired entries wait, which bounds the slab (see with_spare()).
   std::uint32_t new_entry(std::uint64_t h, const K& key, V&& value) {
-    return table_.emplace_reusing(h, key, std::move(value), detail::kNil, detail::kNil,
-                                  std::uint8_t{0}, Place::small);
+    if (waiting_ > waiting_limit(size_ + ghost_count_)) [[unlikely]] {
+      sweep(small_);
+      sweep(main_);
+      sweep(ghost_order_);
+    }
+    if (spare_.empty()) {
+      return table_.emplace(h, key, std::move(value), std::uint8_t{0}, Place::small,
+                            std::uint8_t{0});
+    }
+    const std::uint32_t i = spare_.back();
+    spare_.pop_back();
+    table_.refill(i, h, key, std::move(value), std::uint8_t{0}, Place::small, std::uint8_t{0});
+    return i;
   }
-
-  /// Entry i, in no queue, leaves the index for the free list; its value is released.
-  void free_entry(std::uint32_t i) { table_.free_entry(i, table_.hash(table_[i].key)); }
 
   [[nodiscard]] std::uint64_t ghost_weight_of(std::uint32_t g) const noexcept {
     return budget_.by_weight() ? ghost_weights_[g] : 1;
   }
 
-  /// Takes ghost g out of the FIFO and its weight; it keeps its slab entry and index slot.
-  void unlink_ghost(std::uint32_t g) {
+  /// Takes ghost g out of G and its weight (its number in the ring goes stale); it keeps its
+  /// slab entry and index slot.
+  void leave_ghost(std::uint32_t g) {
     ghost_weight_ -= ghost_weight_of(g);
     --ghost_count_;
-    ghost_order_.unlink(table_, g);
+    Entry& entry = table_[g];
+    entry.place = Place::detached;
+    ++entry.stale;
   }
 
-  /// The ghost FIFO's insert for evicted entry i (unlinked, weight taken off): drops the oldest
-  /// ghosts until it fits, then i becomes the newest ghost in place; too heavy, it is freed.
+  /// The ghost FIFO's insert for evicted entry i (out of its queue, weight taken off): drops the
+  /// oldest ghosts until it fits, then i becomes the newest ghost in place; too heavy, it is
+  /// retired.
   void remember_ghost(std::uint32_t i, std::uint64_t weight) {
     if (weight > shares_.ghost) {
-      free_entry(i);
+      retire(i, table_.hash(table_[i].key));
       return;
     }
     if (ghost_weight_ + weight > shares_.ghost) {
       do {
-        const std::uint32_t g = ghost_order_.tail;
-        unlink_ghost(g);
-        free_entry(g);
+        const std::uint32_t g = ghost_order_.pop_front();
+        if (table_[g].place != Place::ghost) {
+          settle(g);
+          continue;
+        }
+        ghost_weight_ -= ghost_weight_of(g);
+        --ghost_count_;
+        retire(g, table_.hash(table_[g].key));
       } while (ghost_weight_ + weight > shares_.ghost);
       // The next drop erases the new oldest ghost's index slot, a probe into a table much larger
-      // than the CPU's caches: start loading it now, so the miss overlaps the operations between.
-      if (ghost_order_.tail != detail::kNil) table_.prefetch_slot(table_[ghost_order_.tail].key);
+      // than the CPU's caches: start loading it now, so the miss overlaps the operations between
+      // (its entry was prefetched by an earlier drop).
+      if (!ghost_order_.empty()) table_.prefetch_slot(table_[ghost_order_.front()].key);
+      prefetch_ahead(ghost_order_);
     }
     Entry& entry = table_[i];
     detail::release_value(entry.value);  // a ghost keeps only its key
@@ -292,30 +407,26 @@ class S3FIFOCore {
       if (ghost_weights_.size() <= i) ghost_weights_.resize(table_.size());
       ghost_weights_[i] = weight;
     }
-    ghost_order_.push_front(table_, i);
+    enqueue(ghost_order_, ghost_count_, i);
     ghost_weight_ += weight;
-    ++ghost_count_;
   }
 
-  /// Unlinks cached entry i and takes off its weight; it stays in the slab and index.
-  void detach(std::uint32_t i) {
+  /// Takes cached entry i (hash h) out of its queue (its ring number goes stale) and its weight,
+  /// and retires it.
+  void drop(std::uint32_t i, std::uint64_t h) {
     Entry& entry = table_[i];
     const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
     budget_.remove(weight);
     queue_weight(entry.place) -= weight;
-    queue(entry.place).unlink(table_, i);
+    --(entry.place == Place::main ? main_live_ : small_live_);
     --size_;
-  }
-
-  /// Unlinks and frees cached entry i (hash h) and its weight.
-  void drop(std::uint32_t i, std::uint64_t h) {
-    detach(i);
-    table_.free_entry(i, h);
+    ++entry.stale;
+    retire(i, h);
   }
 
   /// One call of libCacheSim's S3FIFO_evict: evicts at most one entry.
   void evict() {
-    if (main_weight_ > shares_.main || small_.empty()) {
+    if (main_weight_ > shares_.main || small_live_ == 0) {
       evict_main();
     } else {
       evict_small();
@@ -323,59 +434,90 @@ class S3FIFOCore {
   }
 
   /// Walks S from its oldest: frequent keys move to M, the first other one is evicted to G.
+  /// S holds every key until the first eviction, then about its share: its ring is shrunk once
+  /// it is mostly empty.
   void evict_small() {
-    while (!small_.empty()) {
-      const std::uint32_t i = small_.tail;
+    while (small_live_ != 0) {
+      const std::uint32_t i = small_.pop_front();
+      prefetch_ahead(small_);
       Entry& entry = table_[i];
+      if (entry.place != Place::small) {
+        settle(i);
+        continue;
+      }
+      --small_live_;
       const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
-      small_.unlink(table_, i);
       small_weight_ -= weight;
       if (entry.freq >= shares_.threshold) {
         entry.place = Place::main;
         entry.freq = 0;
         main_weight_ += weight;
-        main_.push_front(table_, i);
+        enqueue(main_, main_live_, i);
         continue;
       }
       budget_.remove(weight);
       --size_;
       ++evictions_.capacity;
       remember_ghost(i, weight);
+      if (small_.capacity() > kShrinkAbove && small_.size() * 8 < small_.capacity()) [[unlikely]]
+        small_.resize(small_.capacity() / 4);
       return;
     }
   }
 
-  /// Walks M from its oldest: accessed keys go back to its head one step colder (2-bit clock),
-  /// the first unaccessed one is evicted.
+  /// Walks M from its oldest: accessed keys go back to its newest end one step colder (2-bit
+  /// clock), the first unaccessed one is evicted.
   void evict_main() {
-    while (!main_.empty()) {
-      const std::uint32_t i = main_.tail;
+    while (main_live_ != 0) {
+      const std::uint32_t i = main_.pop_front();
+      prefetch_ahead(main_);
       Entry& entry = table_[i];
-      if (entry.freq >= 1) {
-        entry.freq = static_cast<std::uint8_t>(std::min<std::uint8_t>(entry.freq, 3) - 1);
-        main_.move_to_front(table_, i);
+      if (entry.place != Place::main) {
+        settle(i);
         continue;
       }
-      detach(i);
-      free_entry(i);
+      --main_live_;
+      if (entry.freq >= 1) {
+        entry.freq = static_cast<std::uint8_t>(std::min<std::uint8_t>(entry.freq, 3) - 1);
+        enqueue(main_, main_live_, i);
+        continue;
+      }
+      const std::uint64_t weight = budget_.weigh(entry.key, entry.value);
+      budget_.remove(weight);
+      main_weight_ -= weight;
+      --size_;
+      retire(i, table_.hash(entry.key));
       ++evictions_.capacity;
       return;
     }
   }
 
+  // How far behind a ring's oldest entry a pop prefetches: the entries of the next few pops,
+  // which the next evictions reach after several requests' work.
+  static constexpr std::size_t kPrefetchAhead = 8;
+  // Retired entries that may always wait, however few the keys (see waiting_limit()).
+  static constexpr std::size_t kMinWaiting = 16;
+  // The small ring is shrunk only above this many slots: below, shrinking saves too little.
+  static constexpr std::size_t kShrinkAbove = 64;
+
   detail::WeightBudget<K, V> budget_;  // weight of S and M together, against the bound
   Shares shares_;                      // the queues' limits and the knobs
-  Table table_;                        // cached entries of S and M, ghost keys of G, free entries
+  Table table_;                        // entries of S, M, G, retired and spare ones
   std::vector<std::uint64_t, detail::CountingAllocator<std::uint64_t>>
-      ghost_weights_;                  // weight mode: a ghost's weight by entry; else empty
-  detail::LinkedOrder small_;        // S: newest at head, evicted from tail
-  detail::LinkedOrder main_;         // M: newest or reinserted at head
-  detail::LinkedOrder ghost_order_;  // G: newest at head, dropped from tail
-  std::size_t size_ = 0;             // cached keys (S and M)
-  std::size_t ghost_count_ = 0;      // ghost keys (G)
-  std::uint64_t small_weight_ = 0;   // sum of weights in S
-  std::uint64_t main_weight_ = 0;    // sum of weights in M; may pass shares_.main until evicting
-  std::uint64_t ghost_weight_ = 0;   // sum of ghost weights; <= shares_.ghost
+      ghost_weights_;  // weight mode: a ghost's weight by entry; else empty
+  std::vector<std::uint32_t, detail::CountingAllocator<std::uint32_t>>
+      spare_;                       // entries in no ring and not indexed, for new keys
+  detail::EntryRing small_;         // S: oldest first, evicted from the front
+  detail::EntryRing main_;          // M: oldest first, reinserted at the back
+  detail::EntryRing ghost_order_;   // G: oldest first, dropped from the front
+  std::size_t size_ = 0;            // cached keys (S and M)
+  std::size_t small_live_ = 0;      // keys in S: small_'s numbers that are not stale
+  std::size_t main_live_ = 0;       // keys in M: main_'s numbers that are not stale
+  std::size_t ghost_count_ = 0;     // ghost keys (G): ghost_order_'s numbers not stale
+  std::size_t waiting_ = 0;         // retired entries that rings still name
+  std::uint64_t small_weight_ = 0;  // sum of weights in S
+  std::uint64_t main_weight_ = 0;   // sum of weights in M; may pass shares_.main until evicting
+  std::uint64_t ghost_weight_ = 0;  // sum of ghost weights; <= shares_.ghost
   EvictionCounts evictions_;
 };
 

@@ -51,12 +51,15 @@ class EntryTable {
   static constexpr bool kUsesHashAsIs = AvalanchingHash<HashFn> || !std::is_same_v<Index, KeyIndex>;
 
  public:
-  /// max_entries == 0 means unbounded.
-  explicit EntryTable(std::size_t max_entries)
+  /// max_entries == 0 means unbounded. max_indexed, if not 0, bounds the keys indexed at once
+  /// below max_entries (a core that keeps unindexed entries in its slab): the index is sized for
+  /// no more.
+  explicit EntryTable(std::size_t max_entries, std::size_t max_indexed = 0)
       : counter_(std::make_unique<MemoryCounter>()),
         entries_(CountingAllocator<Entry>(counter_.get())),
         index_(counter_.get()),
-        max_entries_(max_entries) {}
+        max_entries_(max_entries),
+        max_indexed_(max_indexed) {}
 
   EntryTable(EntryTable&&) noexcept = default;
   /// The containers free their old buffers through the counter they were allocated from, so
@@ -66,6 +69,7 @@ class EntryTable {
     index_ = std::move(other.index_);
     counter_ = std::move(other.counter_);
     max_entries_ = other.max_entries_;
+    max_indexed_ = other.max_indexed_;
     free_ = other.free_;
     return *this;
   }
@@ -133,6 +137,19 @@ class EntryTable {
     free_ = i;
   }
 
+  /// For cores that keep their own spare entries: takes entry `i` (hash `h`) out of the index and
+  /// releases its value (release_value); it stays in the slab, on no free list.
+  void unindex(std::uint32_t i, std::uint64_t h) {
+    index_.erase(h, i);
+    release_value(entries_[i].value);
+  }
+  /// Files entry `i`, taken out by unindex(), for a new key of hash `h` known to be absent.
+  template <class... Args>
+  void refill(std::uint32_t i, std::uint64_t h, Args&&... args) {
+    entries_[i] = Entry{std::forward<Args>(args)...};
+    index_.insert(h, i);
+  }
+
   /// Removes entry `i` (hash `h`). If another entry had to move into its place, calls
   /// `moved(from, to)` after the move so the caller can repair links that pointed at `from`.
   template <class OnMove>
@@ -171,7 +188,7 @@ class EntryTable {
   void grow() {
     std::size_t target = std::max<std::size_t>(16, entries_.capacity() * 2);
     if (max_entries_ != 0) target = std::min(target, max_entries_);
-    index_.reserve(target);
+    index_.reserve(max_indexed_ != 0 ? std::min(target, max_indexed_) : target);
     entries_.reserve(target);
   }
 
@@ -179,6 +196,7 @@ class EntryTable {
   std::vector<Entry, CountingAllocator<Entry>> entries_;  // dense, no holes
   Index index_;                                           // one slot per entry
   std::size_t max_entries_;                               // 0 = unbounded
+  std::size_t max_indexed_;                               // 0 = max_entries_
   static constexpr std::uint32_t kNoFreeEntry = 0xFFFFFFFF;
   std::uint32_t free_ = kNoFreeEntry;  // last freed entry, chained by `next` (emplace_reusing)
   [[no_unique_address]] HashFn hash_;

@@ -170,7 +170,7 @@ class WTinyLFUCore {
   }
 
   /// Hints for trace replays (see LRUCore); they change nothing. prefetch_slot also starts
-  /// loading the key's sketch counters (one cache line), which nearly every request updates.
+  /// loading the key's 4 sketch counters (a cache line each), which nearly every request updates.
   void prefetch_slot(const K& key) const noexcept {
     table_.prefetch_slot(key);
     prefetch_sketch(key);

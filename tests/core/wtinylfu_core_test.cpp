@@ -206,6 +206,23 @@ TEST_CASE("the frequency sketch never underestimates below 15 and halves after i
   CHECK(fresh.estimate(7) < 8);
 }
 
+TEST_CASE("the frequency sketch counts a key alike by its hash and by its places mixed once",
+          "[core][wtinylfu]") {
+  using purecache::detail::FrequencySketch;
+  purecache::detail::MemoryCounter memory;
+  FrequencySketch by_hash(64, &memory);
+  FrequencySketch by_places(64, &memory);
+  for (std::uint64_t k = 0; k < 700; ++k) {  // past the sample of 640: one halving in each
+    by_hash.increment(k % 97);
+    by_places.increment(FrequencySketch::places(k % 97));
+  }
+  CHECK(by_hash.take_reset());
+  CHECK(by_places.take_reset());
+  for (std::uint64_t k = 0; k < 200; ++k) {
+    CHECK(by_places.estimate(FrequencySketch::places(k)) == by_hash.estimate(k));
+  }
+}
+
 TEST_CASE("the frequency sketch's halving counts odd counters as a popcount of their low bits",
           "[core][wtinylfu]") {
   using purecache::detail::FrequencySketch;

@@ -108,9 +108,10 @@ class WTinyLFUCore {
   /// The value if present, after counting the access and reordering; nullptr if absent.
   const V* get(const K& key, Timestamp /*now*/) {
     const std::uint64_t h = table_.hash(key);
+    const Places places = load_counters(key, h);
     const std::uint32_t i = table_.find(key, h);
     if (i == detail::KeyIndex::kNone) return nullptr;
-    return &table_[touch(i, h)].value;
+    return &table_[touch(i, h, places)].value;
   }
 
   /// Inserts into the window (evicting first until the weights fit) or overwrites, counting an
@@ -119,6 +120,7 @@ class WTinyLFUCore {
   /// evicted. Returns true if the key was new.
   bool set(const K& key, V value, Timestamp /*now*/, Duration /*ttl*/ = kDefaultTTL) {
     const std::uint64_t h = table_.hash(key);
+    const Places places = detail::FrequencySketch::places(sketch_key(key, h));
     const std::uint64_t weight = budget_.weigh(key, value);
     std::uint32_t i = table_.find(key, h);
     if (i != detail::KeyIndex::kNone) {
@@ -127,7 +129,7 @@ class WTinyLFUCore {
         ++evictions_.capacity;
         return false;
       }
-      i = touch(i, h);
+      i = touch(i, h, places);
       const std::uint64_t old_weight = budget_.weigh(table_[i].key, table_[i].value);
       used(table_[i].segment) += weight;
       used(table_[i].segment) -= old_weight;
@@ -154,7 +156,7 @@ class WTinyLFUCore {
     window_.push_front(table_, i);
     window_used_ += weight;
     budget_.add(weight);
-    count(sketch_key(key, h));
+    count(sketch_key(key, h), places);
     return true;
   }
 
@@ -168,7 +170,7 @@ class WTinyLFUCore {
   }
 
   /// Hints for trace replays (see LRUCore); they change nothing. prefetch_slot also starts
-  /// loading the key's sketch counters (one cache line), which nearly every request updates.
+  /// loading the key's 4 sketch counters (a cache line each), which nearly every request updates.
   void prefetch_slot(const K& key) const noexcept {
     table_.prefetch_slot(key);
     prefetch_sketch(key);
@@ -215,6 +217,9 @@ class WTinyLFUCore {
 
  private:
   enum class Segment : std::uint8_t { window, probation, protected_, none };
+  using Places = detail::FrequencySketch::Places;
+  static constexpr bool kHashedIndex =
+      std::is_same_v<typename detail::IndexFor<HashFn>::type, detail::KeyIndex>;
 
   struct Entry {
     K key;
@@ -305,11 +310,11 @@ class WTinyLFUCore {
   /// A hit on entry i (hash h): counts it and reorders; returns i's slab number afterwards
   /// (evictions in the main may move it). Small enough to inline into get(): a probation hit's
   /// promotion is out of line, so a window or protected hit saves no registers for it.
-  std::uint32_t touch(std::uint32_t i, std::uint64_t h) {
+  std::uint32_t touch(std::uint32_t i, std::uint64_t h, Places places) {
     switch (table_[i].segment) {
       case Segment::window:
         window_.move_to_front(table_, i);
-        if (count_window_hits_) count(sketch_key(table_[i].key, h));
+        if (count_window_hits_) count(sketch_key(table_[i].key, h), places);
         return i;
       case Segment::protected_:
         protected_.move_to_front(table_, i);
@@ -317,7 +322,7 @@ class WTinyLFUCore {
       default:
         i = promote(i);
     }
-    count(sketch_key(table_[i].key, h));
+    count(sketch_key(table_[i].key, h), places);
     if (libcachesim_sketch_ && ++main_hits_ >= decay_period_) {
       main_hits_ = 0;
       bloom_->decay();
@@ -390,7 +395,7 @@ class WTinyLFUCore {
         v = std::exchange(watched_, detail::kNil);
         admitted = true;
       }
-      if (libcachesim_sketch_) count(code);
+      if (libcachesim_sketch_) count_with_options(code);
       if (!admitted) {
         unlink_and_unweigh(v);
         ++evictions_.capacity;
@@ -424,6 +429,18 @@ class WTinyLFUCore {
     }
   }
 
+  /// The places of the key (hash h) in Caffeine's sketch, mixed once for the whole call. With a
+  /// hash-table index it also starts loading the key's counters, which nearly every get updates
+  /// (a hit, or the set after a miss), so their cache misses overlap the lookup's; a direct
+  /// index (the simulator's dense ids) is one load, and its caller prefetched them already.
+  [[nodiscard]] Places load_counters(const K& key, std::uint64_t h) const noexcept {
+    const Places places = detail::FrequencySketch::places(sketch_key(key, h));
+    if constexpr (kHashedIndex) {
+      if (sketch_) sketch_->prefetch(places);
+    }
+    return places;
+  }
+
   /// What the sketches count a key by: an integer key itself (as libCacheSim hashes the object
   /// id), any other key by its hash `h`.
   [[nodiscard]] static std::uint64_t sketch_key(const K& key, std::uint64_t h) noexcept {
@@ -434,11 +451,12 @@ class WTinyLFUCore {
     }
   }
 
-  /// Counts one occurrence of the key with sketch key h: in the doorkeeper first if there is one.
-  /// The default configuration's path (Caffeine's sketch alone) is inline, the others' not.
-  void count(std::uint64_t h) noexcept {
+  /// Counts one occurrence of the key with sketch key h (places: its places in Caffeine's sketch):
+  /// in the doorkeeper first if there is one. The default configuration's path (Caffeine's sketch
+  /// alone) is inline, the others' not.
+  void count(std::uint64_t h, Places places) noexcept {
     if (!doorkeeper_ && !bloom_) [[likely]] {
-      sketch_->increment(h);
+      sketch_->increment(places);
       (void)sketch_->take_reset();
       return;
     }

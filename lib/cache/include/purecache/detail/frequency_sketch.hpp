@@ -43,16 +43,23 @@ class FrequencySketch {
         mask_(words_.size() * 16 - 1),
         sample_size_(10 * (entries == 0 ? 1 : entries)) {}
 
+  /// A key's 4 counters, named by the mix of its hash: a caller that counts, estimates or
+  /// prefetches one key more than once mixes it once (places()) and passes this along.
+  struct Places {
+    std::uint64_t mixed;  // sketch_mix of the key's hash
+  };
+  [[nodiscard]] static Places places(std::uint64_t h) noexcept { return {sketch_mix(h)}; }
+
   /// Counts one occurrence of the key hashed to `h` (saturating at 15); halves every counter
   /// once the sample is full.
-  void increment(std::uint64_t h) noexcept {
+  void increment(std::uint64_t h) noexcept { increment(places(h)); }
+  void increment(Places key) noexcept {
     // Locals, not members: a store to a counter word may alias any uint64_t member, so the
     // compiler would reload them after each row.
     std::uint64_t* const words = words_.data();
     const std::uint64_t mask = mask_;
-    const std::uint64_t mixed = sketch_mix(h);
-    const std::uint64_t step = stride(mixed);
-    std::uint64_t i = mixed;
+    const std::uint64_t step = stride(key.mixed);
+    std::uint64_t i = key.mixed;
     bool raised = false;
     for (std::uint32_t row = 0; row < kDepth; ++row, i += step) {
       std::uint64_t& word = words[(i & mask) >> 4];
@@ -67,10 +74,12 @@ class FrequencySketch {
 
   /// The estimated count of the key hashed to `h`, 0..15.
   [[nodiscard]] std::uint32_t estimate(std::uint64_t h) const noexcept {
+    return estimate(places(h));
+  }
+  [[nodiscard]] std::uint32_t estimate(Places key) const noexcept {
     const std::uint64_t* const words = words_.data();
-    const std::uint64_t mixed = sketch_mix(h);
-    const std::uint64_t step = stride(mixed);
-    std::uint64_t i = mixed;
+    const std::uint64_t step = stride(key.mixed);
+    std::uint64_t i = key.mixed;
     std::uint64_t least = kMaxCount;
     for (std::uint32_t row = 0; row < kDepth; ++row, i += step) {
       const std::uint64_t word = words[(i & mask_) >> 4];
@@ -80,12 +89,13 @@ class FrequencySketch {
   }
 
   /// Hint: start loading the key's 4 counters (each in its own cache line). Changes nothing.
-  void prefetch(std::uint64_t h) const noexcept {
-    const std::uint64_t mixed = sketch_mix(h);
-    const std::uint64_t step = stride(mixed);
-    std::uint64_t i = mixed;
+  void prefetch(std::uint64_t h) const noexcept { prefetch(places(h)); }
+  void prefetch(Places key) const noexcept {
+    const std::uint64_t* const words = words_.data();
+    const std::uint64_t step = stride(key.mixed);
+    std::uint64_t i = key.mixed;
     for (std::uint32_t row = 0; row < kDepth; ++row, i += step) {
-      prefetch_line(&words_[(i & mask_) >> 4]);
+      prefetch_line(&words[(i & mask_) >> 4]);
     }
   }
 

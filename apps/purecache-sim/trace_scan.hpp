@@ -1,6 +1,7 @@
 #pragma once
-/// One pass over a trace that keeps nothing but what it learns: for the subcommands whose runs
-/// each read the trace again themselves (library-engine sweeps, the contention study).
+/// One pass over a trace that keeps nothing but what it learns, and the report fields those facts
+/// fill: for the subcommands whose runs each read the trace again themselves (library-engine
+/// sweeps, the contention study).
 
 #include <cstdint>
 

@@ -14,6 +14,7 @@
 #include "purecache/error.hpp"
 #include "purecache/sim/dense_id_hash.hpp"
 #include "purecache/sim/trace/next_access.hpp"
+#include "purecache/sim/trace/offline_trace.hpp"
 #include "replay/fast_run.hpp"
 #include "replay/replay_steps.hpp"
 #include "replay/timeline_windows.hpp"
@@ -38,9 +39,12 @@ Core make_core(const CoreConfig& config) {
 
 template <class Core>
 class FastRunOf final : public FastRun {
+  static_assert(!OfflineCore<Core> || !Core::kUsesTime,
+                "an offline replay keeps neither TTLs nor, without a timeline, times");
+
  public:
   FastRunOf(const ReplayConfig& config, TraceTraits traits,
-            std::span<const std::uint64_t> next_access)
+            NextAccessView next_access)
       : config_(config),
         core_(make_core<Core>(config.core)),
         next_access_(next_access),
@@ -159,7 +163,7 @@ class FastRunOf final : public FastRun {
 
   const ReplayConfig& config_;
   Core core_;
-  std::span<const std::uint64_t> next_access_;  // offline cores: by request position, whole trace
+  NextAccessView next_access_;  // offline cores: by request position, whole trace
   RequestClock clock_;
   PurgeSchedule purges_;
   std::uint64_t reset_at_;
@@ -170,10 +174,50 @@ class FastRunOf final : public FastRun {
   RowBase row_base_{};
 };
 
+/// An offline policy replayed once: the future is known only once the whole trace is, so the
+/// trace is read whole, compactly, then replayed from memory in small batches of Requests.
+ReplayResult replay_offline(TraceReader& reader, const ReplayConfig& config) {
+  // A timeline's windows may be cut by time; nothing else an offline policy runs reads it.
+  const bool with_times = config.timeline.enabled() && reader.has_timestamps();
+  // The reader hashes what it reads for the report (when asked): the loaded copy needs no hash.
+  const std::optional<OfflineTrace> trace =
+      OfflineTrace::load(reader, config.offline_memory_limit, config.stop_signal, with_times);
+  if (!trace) {
+    throw ConfigError(purecache::detail::escaped(reader.path()) + ": policy " +
+                      purecache::detail::quoted(to_string(config.policy)) +
+                      " reads the whole trace into memory to know each request's next access, "
+                      "and it needs more than the limit of " +
+                      std::to_string(config.offline_memory_limit) + " bytes (" +
+                      std::to_string(with_times ? OfflineTrace::kTimedRequestBytes
+                                                : OfflineTrace::kRequestBytes) +
+                      " bytes per request)");
+  }
+  const auto run =
+      make_fast_run(config, {.timestamps = with_times, .ttls = reader.has_ttls()},
+                    trace->next_access());
+  // Batches small enough to stay in the L1 cache between fill() and the replay; the
+  // kFastReadAhead requests after each are the next batch's first, for the prefetch hints.
+  constexpr std::size_t kBatch = 256;
+  std::array<Request, kBatch + kFastReadAhead> batch{};
+  bool complete = trace->complete();
+  for (std::size_t at = 0; at < trace->size(); at += kBatch) {
+    if (at % kReplayBatch == 0 && stop_requested(config)) [[unlikely]] {
+      complete = false;
+      break;
+    }
+    trace->fill(at, batch);
+    run->consume(std::span(batch).first(std::min(kBatch, trace->size() - at)));
+  }
+  ReplayResult result = run->finish(complete);
+  result.reader_bytes = trace->memory_bytes();
+  return result;
+}
+
+
 }  // namespace
 
 std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits traits,
-                                       std::span<const std::uint64_t> next_access) {
+                                       NextAccessView next_access) {
   if (info(config.policy).offline && next_access.empty()) {
     throw ConfigError("policy " + purecache::detail::quoted(to_string(config.policy)) +
                       " needs each request's next access, known only once the whole trace is in "
@@ -187,21 +231,7 @@ std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits t
 }
 
 ReplayResult replay_fast(TraceReader& reader, const ReplayConfig& config) {
-  if (info(config.policy).offline) {
-    // The future is known only once the whole trace is: read it all, then replay from memory.
-    // The reader hashes what it reads for the report (when asked): the loaded copy needs no hash.
-    const std::optional<LoadedTrace> trace =
-        LoadedTrace::load(reader, config.offline_memory_limit, config.stop_signal, false);
-    if (!trace) {
-      throw ConfigError(purecache::detail::escaped(reader.path()) + ": policy " +
-                        purecache::detail::quoted(to_string(config.policy)) +
-                        " reads the whole trace into memory to know each request's next access, "
-                        "and it needs more than the limit of " +
-                        std::to_string(config.offline_memory_limit) +
-                        " bytes (32 bytes per request)");
-    }
-    return replay_fast(*trace, config);
-  }
+  if (info(config.policy).offline) return replay_offline(reader, config);
   // kFastReadAhead spare requests past the batch for the prefetch hints: what they hold is a
   // key of an earlier batch (or 0), valid and harmless to prefetch.
   std::array<Request, kReplayBatch + kFastReadAhead> batch{};

@@ -9,6 +9,7 @@
 
 #include "purecache/sim/replay.hpp"
 #include "purecache/sim/trace/request.hpp"
+#include "replay/next_access_view.hpp"
 
 namespace purecache::sim::detail {
 
@@ -36,10 +37,10 @@ class FastRun {
 
 /// A run of config.policy over config.core; the engine and key type are fast and interned.
 /// `next_access` holds, for every request the run will consume, the position of its key's next
-/// request (next_access_positions); only an offline policy reads it, and for one it must cover
+/// request (next_access_positions, or an OfflineTrace's); only an offline policy reads it, and for one it must cover
 /// the whole trace and outlive the run: without it make_fast_run throws ConfigError.
 [[nodiscard]] std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config,
                                                      TraceTraits traits,
-                                                     std::span<const std::uint64_t> next_access = {});
+                                                     NextAccessView next_access = {});
 
 }  // namespace purecache::sim::detail

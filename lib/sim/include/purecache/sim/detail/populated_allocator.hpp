@@ -7,6 +7,7 @@
 #include <memory>
 #include <new>
 #include <type_traits>
+#include <utility>
 
 namespace purecache::sim::detail {
 
@@ -46,6 +47,18 @@ struct PopulatedAllocator {
     } else {
       munmap(block, bytes);
     }
+  }
+
+  /// resize() default-initialises: plain numbers are left as they are rather than zeroed, since
+  /// an array written once from start to end overwrites them anyway; a type with member
+  /// initialisers (Request) still gets them.
+  template <class U>
+  void construct(U* place) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(place)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* place, Args&&... args) {
+    ::new (static_cast<void*>(place)) U(std::forward<Args>(args)...);
   }
 
   template <class U>

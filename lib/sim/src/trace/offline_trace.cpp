@@ -1,0 +1,107 @@
+#include "purecache/sim/trace/offline_trace.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "purecache/error.hpp"
+
+namespace purecache::sim {
+
+std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t memory_limit,
+                                               const std::atomic<int>* stop_signal,
+                                               bool with_times, std::uint64_t max_requests) {
+  constexpr std::size_t kBatch = 4096;
+  max_requests = std::min(max_requests, kMaxRequests);
+  const std::size_t fitting = memory_limit / (with_times ? kTimedRequestBytes : kRequestBytes);
+  OfflineTrace trace;
+  const auto reserve = [&](std::size_t requests) {
+    trace.keys_.reserve(requests);
+    trace.sizes_.reserve(requests);
+    trace.ops_.reserve(requests);
+    trace.next_.reserve(requests);
+    if (with_times) trace.times_.reserve(requests);
+  };
+  // An uncompressed oracleGeneral file says how many records it has: no regrowth, no copy,
+  // and every page of the columns mapped in one call rather than faulted in.
+  constexpr std::size_t kOracleRecordBytes = 24;
+  if (reader.format() == TraceFormat::oracle_general && !reader.compressed()) {
+    const std::size_t records = reader.total_bytes() / kOracleRecordBytes;
+    if (records <= fitting && records <= max_requests) {
+      trace.keys_ = Column<KeyId>(detail::PopulatedAllocator<KeyId>(true));
+      trace.sizes_ = Column<std::uint32_t>(detail::PopulatedAllocator<std::uint32_t>(true));
+      trace.ops_ = Column<Op>(detail::PopulatedAllocator<Op>(true));
+      trace.next_ = Column<std::uint32_t>(detail::PopulatedAllocator<std::uint32_t>(true));
+      if (with_times) trace.times_ = Column<Timestamp>(detail::PopulatedAllocator<Timestamp>(true));
+      reserve(records);
+    }
+  }
+  std::vector<Request> batch(kBatch);
+  for (;;) {
+    if (stop_signal != nullptr && stop_signal->load(std::memory_order_relaxed) != 0) {
+      trace.complete_ = false;
+      break;
+    }
+    const std::size_t n = reader.read(batch);
+    if (n == 0) break;
+    const std::size_t used = trace.size();
+    if (used + n > max_requests) {
+      throw ConfigError(purecache::detail::escaped(reader.path()) +
+                        ": an offline replay holds at most " + std::to_string(max_requests) +
+                        " requests (32-bit positions)");
+    }
+    if (used + n > trace.keys_.capacity()) {
+      // Doubling, but never past the limit: the columns themselves stay within it.
+      const std::size_t grown = std::min(std::max<std::size_t>(2 * used, 1 << 16), fitting);
+      if (used + n > grown) return std::nullopt;
+      reserve(grown);
+    }
+    trace.keys_.resize(used + n);
+    trace.sizes_.resize(used + n);
+    trace.ops_.resize(used + n);
+    if (with_times) trace.times_.resize(used + n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Request& request = batch[i];
+      trace.keys_[used + i] = request.key;
+      trace.sizes_[used + i] = request.size;
+      trace.ops_[used + i] = request.op;
+      if (with_times) trace.times_[used + i] = request.time;
+    }
+  }
+  trace.find_next_accesses(reader.distinct_keys());
+  return trace;
+}
+
+void OfflineTrace::find_next_accesses(std::uint64_t distinct_keys) {
+  // Backwards: seen[key] is the position of the key's nearest later request, or kNever. Its
+  // reads are the pass's cache misses, one per request at random: the keys are known ahead, so
+  // each is requested early enough to overlap the others.
+  constexpr std::size_t kAhead = 16;
+  std::vector<std::uint32_t> seen(static_cast<std::size_t>(distinct_keys), kNever);
+  next_.resize(keys_.size());
+  for (std::size_t i = keys_.size(); i-- > 0;) {
+    if (i >= kAhead) __builtin_prefetch(seen.data() + keys_[i - kAhead]);
+    const KeyId key = keys_[i];
+    if (key >= seen.size()) [[unlikely]] seen.resize(std::size_t{key} + 1, kNever);
+    next_[i] = seen[key];
+    seen[key] = static_cast<std::uint32_t>(i);
+  }
+}
+
+void OfflineTrace::fill(std::size_t from, std::span<Request> out) const noexcept {
+  const std::size_t n = from < size() ? std::min(out.size(), size() - from) : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = Request{.key = keys_[from + i], .size = sizes_[from + i], .op = ops_[from + i]};
+  }
+  if (!times_.empty()) {
+    for (std::size_t i = 0; i < n; ++i) out[i].time = times_[from + i];
+  }
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), Request{});
+}
+
+std::size_t OfflineTrace::memory_bytes() const noexcept {
+  return keys_.capacity() * sizeof(KeyId) + sizes_.capacity() * sizeof(std::uint32_t) +
+         ops_.capacity() * sizeof(Op) + next_.capacity() * sizeof(std::uint32_t) +
+         times_.capacity() * sizeof(Timestamp);
+}
+
+}  // namespace purecache::sim

@@ -96,20 +96,46 @@ TEST_CASE("Belady evicts the key needed farthest ahead and always admits the mis
   CHECK(core.weight() == 2);
 }
 
-TEST_CASE("Belady breaks ties between never-needed keys as libCacheSim's heap does",
+TEST_CASE("Belady in weight mode breaks ties between never-needed keys as libCacheSim's heap does",
           "[core][belady]") {
-  // Three never-needed keys in a heap [1, 2, 3]: popping 1 moves 3 to the root, and an equal
-  // child never overtakes it, so 3 goes next, before 2 (not insertion order).
-  Core core(CoreConfig{.capacity = 3});
+  // Three never-needed keys of weight 1 in a heap [1, 2, 3]: popping 1 moves 3 to the root, and
+  // an equal child never overtakes it, so 3 goes next, before 2 (not insertion order). With
+  // sizes the choice changes counts, so it must be libCacheSim's.
+  Core core = weighted(3);
   core.set_next_access(kNever);
-  for (const int key : {1, 2, 3}) core.set(key, 0, kNow, kDefaultTTL);
-  core.set(4, 0, kNow, kDefaultTTL);
+  for (const int key : {1, 2, 3}) core.set(key, 1, kNow, kDefaultTTL);
+  core.set(4, 1, kNow, kDefaultTTL);
   CHECK_FALSE(core.contains(1));
-  core.set(5, 0, kNow, kDefaultTTL);
+  core.set(5, 1, kNow, kDefaultTTL);
   CHECK_FALSE(core.contains(3));
   CHECK(core.contains(2));
   CHECK(core.contains(4));
   CHECK(core.contains(5));
+}
+
+TEST_CASE("Belady in count mode evicts never-needed keys first, the last to arrive first",
+          "[core][belady]") {
+  // Count mode keeps them on a stack: which one goes changes no count, and the stack's top
+  // costs nothing to find.
+  Core core(CoreConfig{.capacity = 4});
+  core.set_next_access(100);
+  core.set(9, 0, kNow, kDefaultTTL);  // needed again: outlives every never-needed key
+  core.set_next_access(kNever);
+  for (const int key : {1, 2, 3}) core.set(key, 0, kNow, kDefaultTTL);
+  core.set(4, 0, kNow, kDefaultTTL);
+  CHECK_FALSE(core.contains(3));
+  core.set(5, 0, kNow, kDefaultTTL);
+  CHECK_FALSE(core.contains(4));
+  CHECK(core.contains(1));
+  CHECK(core.contains(2));
+  CHECK(core.contains(9));
+  // A hit at a key's last request moves it onto the stack, so it goes next.
+  core.set_next_access(kNever);
+  REQUIRE(core.get(9, kNow) != nullptr);
+  core.set_next_access(kNever);
+  core.set(6, 0, kNow, kDefaultTTL);
+  CHECK_FALSE(core.contains(9));
+  CHECK(core.size() == 4);
 }
 
 TEST_CASE("Belady in weight mode evicts farthest first until the new key fits", "[core][belady]") {
@@ -308,6 +334,56 @@ TEST_CASE("Belady agrees with a naive model on random gets, sets and erases", "[
           REQUIRE(core.weight() == model.used());
           REQUIRE(core.evictions().capacity == model.evictions());
         }
+      }
+    }
+  }
+}
+
+TEST_CASE("Belady counts alike in count mode and in weight mode with unit weights",
+          "[core][belady]") {
+  // The two modes break ties between never-needed keys differently (a stack, libCacheSim's
+  // heap order); with the true next accesses no count may differ, and neither may any lookup.
+  std::mt19937_64 random(7);
+  for (const std::uint64_t limit : {1U, 2U, 5U, 16U}) {
+    for (int round = 0; round < 6; ++round) {
+      INFO("limit " << limit << ", round " << round);
+      std::vector<Op> ops;
+      for (int i = 0; i < 600; ++i) {
+        const auto roll = random() % 20;
+        const auto key = static_cast<int>(random() % 40);
+        ops.push_back({roll < 16 ? OpKind::get : roll < 19 ? OpKind::set : OpKind::erase, key, 1});
+      }
+      std::vector<std::uint64_t> next(ops.size(), kNever);
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        for (std::size_t j = i + 1; j < ops.size(); ++j) {
+          if (ops[j].key == ops[i].key) {
+            next[i] = j;
+            break;
+          }
+        }
+      }
+      Core counted(CoreConfig{.capacity = limit});
+      Core weighed = weighted(limit);
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        INFO("operation " << i);
+        const Op& op = ops[i];
+        counted.set_next_access(next[i]);
+        weighed.set_next_access(next[i]);
+        if (op.kind == OpKind::get) {
+          const bool hit = counted.get(op.key, kNow) != nullptr;
+          REQUIRE(hit == (weighed.get(op.key, kNow) != nullptr));
+          if (!hit) {
+            REQUIRE(counted.set(op.key, 1, kNow, kDefaultTTL) ==
+                    weighed.set(op.key, 1, kNow, kDefaultTTL));
+          }
+        } else if (op.kind == OpKind::set) {
+          REQUIRE(counted.set(op.key, 1, kNow, kDefaultTTL) ==
+                  weighed.set(op.key, 1, kNow, kDefaultTTL));
+        } else {
+          REQUIRE(counted.erase(op.key, kNow) == weighed.erase(op.key, kNow));
+        }
+        REQUIRE(counted.size() == weighed.size());
+        REQUIRE(counted.evictions().capacity == weighed.evictions().capacity);
       }
     }
   }

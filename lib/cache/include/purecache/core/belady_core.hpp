@@ -38,8 +38,12 @@ concept OfflineCore = EvictionCore<C> && requires(C& core, std::uint64_t positio
 /// - A missed key is always admitted: the cache first evicts, while the new key does not fit,
 ///   the resident key whose next access is farthest away (never again is farthest of all), then
 ///   inserts. The new key is therefore never its own victim, even if it is never requested again.
-/// - Ties (only between keys never requested again, as two keys cannot share a request) are
-///   broken exactly as libCacheSim's binary max-heap breaks them, so byte-mode counts match too.
+/// - Ties (only between keys never requested again, as two keys cannot share a request): in
+///   weight mode broken exactly as libCacheSim's binary max-heap breaks them, so byte-mode
+///   counts match too. In count mode which of them goes cannot change any count (none is
+///   requested again, and each takes one place), so they wait outside the heap, on a stack at
+///   the top of its buffer, and the last to arrive goes first: O(1) for them, where the heap
+///   would sift each to the root on arrival and from it on eviction.
 /// Weight mode uses the same loop with the weigher's weights: still farthest next access first,
 /// which is not optimal for sizes (libCacheSim's BeladySize is another policy). O(log n) per
 /// miss or hit (a heap, not O(1)); allocates nothing once the slab and heap have grown.
@@ -60,7 +64,9 @@ class BeladyCore {
         budget_(config, std::move(weigher)),
         table_(budget_.max_entries()),
         heap_(detail::CountingAllocator<HeapSlot>(table_.counter())) {
-    heap_.reserve(budget_.max_entries());
+    // Count mode: the whole buffer at once, the heap at its bottom and the never-again stack
+    // at its top (together at most the capacity). Weight mode grows it as the heap grows.
+    heap_.resize(budget_.max_entries());
   }
 
   BeladyCore(BeladyCore&&) noexcept = default;
@@ -71,6 +77,8 @@ class BeladyCore {
     parameters_ = std::move(other.parameters_);
     budget_ = std::move(other.budget_);
     table_ = std::move(other.table_);
+    heap_size_ = other.heap_size_;
+    never_count_ = other.never_count_;
     next_access_ = other.next_access_;
     evictions_ = other.evictions_;
     return *this;
@@ -118,18 +126,16 @@ class BeladyCore {
       if (i != detail::KeyIndex::kNone) release(i);
       i = evict_detached();
     }
-    const auto slot = static_cast<std::uint32_t>(heap_.size());
     if (i == detail::KeyIndex::kNone) {
-      i = table_.emplace(h, key, std::move(value), slot);
+      i = table_.emplace(h, key, std::move(value), std::uint32_t{0});
     } else {
       Entry& entry = table_[i];
       const std::uint64_t old_h = table_.hash(entry.key);
-      entry = Entry{key, std::move(value), slot};
+      entry = Entry{key, std::move(value), 0};
       table_.rekey(i, old_h, h);
     }
     budget_.add(weight);
-    heap_.push_back(HeapSlot{next_access_, i});
-    sift_up(slot);
+    schedule(i, next_access_);
     return true;
   }
 
@@ -153,6 +159,7 @@ class BeladyCore {
     const std::uint32_t i = table_.find(key, table_.hash(key));
     if (i == detail::KeyIndex::kNone) return;
     const std::uint32_t slot = table_[i].slot;
+    if (slot >= heap_size_) return;  // on the never-again stack
     detail::prefetch_line(&heap_[slot]);
     if (slot > 0) detail::prefetch_line(&heap_[(slot - 1) / 2]);
     if (slot > 2) detail::prefetch_line(&heap_[(slot - 3) / 4]);
@@ -161,7 +168,9 @@ class BeladyCore {
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
-    heap_.clear();
+    if (budget_.by_weight()) heap_.clear();
+    heap_size_ = 0;
+    never_count_ = 0;
     budget_.clear();
   }
 
@@ -182,7 +191,7 @@ class BeladyCore {
   struct Entry {
     K key;
     V value;
-    std::uint32_t slot;  // this entry's place in heap_
+    std::uint32_t slot;  // this entry's place in heap_: in the heap, or on the never-again stack
   };
 
 // Packed to 12 bytes (the 8-byte next access aligned to 4), the size of the two parallel arrays
@@ -197,9 +206,41 @@ class BeladyCore {
 #pragma pack(pop)
   static_assert(sizeof(HeapSlot) == 12);
 
-  // heap_ is a binary max-heap on due with the children of slot s at 2s+1 and 2s+2:
-  // libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal keys
-  // settle where they settle there.
+  // heap_[0, heap_size_) is a binary max-heap on due with the children of slot s at 2s+1 and
+  // 2s+2: libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal
+  // keys settle where they settle there. In count mode heap_[size - never_count_, size) is the
+  // never-again stack, its top at the lowest slot.
+
+  /// Count mode keeps keys never requested again off the heap (see the class comment).
+  [[nodiscard]] bool stacks_never(std::uint64_t due) const noexcept {
+    return due == kNever && !budget_.by_weight();
+  }
+  /// Gives entry i, in neither the heap nor the stack, the next access `at`.
+  void schedule(std::uint32_t i, std::uint64_t at) {
+    if (stacks_never(at)) {
+      const auto slot = static_cast<std::uint32_t>(heap_.size() - ++never_count_);
+      place(slot, i, kNever);
+      return;
+    }
+    if (heap_size_ == heap_.size()) heap_.emplace_back();  // weight mode grows as it goes
+    const std::uint32_t slot = heap_size_++;
+    place(slot, i, at);
+    sift_up(slot);
+  }
+  /// Takes entry i off the never-again stack: the stack's top fills its place.
+  void leave_stack(std::uint32_t i) noexcept {
+    const std::uint32_t top = static_cast<std::uint32_t>(heap_.size() - never_count_--);
+    const std::uint32_t slot = table_[i].slot;
+    if (slot != top) place(slot, heap_[top].entry, kNever);
+  }
+  /// Takes entry i out of whichever holds it.
+  void leave(std::uint32_t i) noexcept {
+    if (table_[i].slot >= heap_size_) {
+      leave_stack(i);
+    } else {
+      leave_heap(i);
+    }
+  }
 
   // The sifts keep a slot's fields in scalars: a packed HeapSlot copied whole went through the
   // stack.
@@ -226,7 +267,7 @@ class BeladyCore {
   void sift_down(std::uint32_t slot) noexcept {
     const std::uint32_t moving = heap_[slot].entry;
     const std::uint64_t at = heap_[slot].due;
-    const auto n = static_cast<std::uint32_t>(heap_.size());
+    const std::uint32_t n = heap_size_;
     for (;;) {
       std::uint32_t child = 2 * slot + 1;
       if (child >= n) break;
@@ -245,8 +286,15 @@ class BeladyCore {
     place(slot, moving, at);
   }
   /// Gives entry i the next access `at` and restores the heap order.
-  void reschedule(std::uint32_t i, std::uint64_t at) noexcept {
+  void reschedule(std::uint32_t i, std::uint64_t at) {
     const std::uint32_t slot = table_[i].slot;
+    // A key leaves the stack only if its caller had said it was never requested again, and
+    // then requested it; a key joins it at its last request.
+    if (slot >= heap_size_ || stacks_never(at)) [[unlikely]] {
+      leave(i);
+      schedule(i, at);
+      return;
+    }
     const std::uint64_t before = heap_[slot].due;
     heap_[slot].due = at;
     if (before < at) {
@@ -259,9 +307,9 @@ class BeladyCore {
   void leave_heap(std::uint32_t i) noexcept {
     const std::uint32_t slot = table_[i].slot;
     const std::uint64_t removed = heap_[slot].due;
-    const std::uint32_t last = heap_.back().entry;
-    const std::uint64_t last_due = heap_.back().due;
-    heap_.pop_back();
+    --heap_size_;
+    const std::uint32_t last = heap_[heap_size_].entry;
+    const std::uint64_t last_due = heap_[heap_size_].due;
     if (last == i) return;
     place(slot, last, last_due);
     if (removed < last_due) {
@@ -279,16 +327,18 @@ class BeladyCore {
   /// Removes entry i (hash h): heap, weight and slab.
   void drop(std::uint32_t i, std::uint64_t h) {
     budget_.remove(budget_.weigh(table_[i].key, table_[i].value));
-    leave_heap(i);
+    leave(i);
     release(i, h);
   }
   /// Evicts the key needed farthest in the future (the heap's root) from the heap and the
   /// budget, and returns its entry: still in the slab and index, for the caller to release or
   /// reuse.
   std::uint32_t evict_detached() {
-    const std::uint32_t victim = heap_.front().entry;
+    // The stack's top when it has keys: a key never requested again is farthest of all.
+    const std::uint32_t victim =
+        never_count_ != 0 ? heap_[heap_.size() - never_count_].entry : heap_.front().entry;
     budget_.remove(budget_.weigh(table_[victim].key, table_[victim].value));
-    leave_heap(victim);
+    leave(victim);
     ++evictions_.capacity;
     return victim;
   }
@@ -297,7 +347,9 @@ class BeladyCore {
   std::string parameters_;  // always empty: no knobs
   detail::WeightBudget<K, V> budget_;
   detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
-  std::vector<HeapSlot, detail::CountingAllocator<HeapSlot>> heap_;  // max-heap on due, as above
+  std::vector<HeapSlot, detail::CountingAllocator<HeapSlot>> heap_;  // heap and stack, as above
+  std::uint32_t heap_size_ = 0;    // slots of heap_ in the heap
+  std::uint32_t never_count_ = 0;  // slots of heap_ on the never-again stack (count mode)
   std::uint64_t next_access_ = kNever;  // announced for the next operation
   EvictionCounts evictions_{};
 };

@@ -174,3 +174,35 @@ TEST_CASE("Belady counts alike replayed from an offline trace and from a loaded 
     }
   }
 }
+
+TEST_CASE("an offline trace keeps sizes and operations only once a request has them",
+          "[sim][belady][offline]") {
+  // 5000 gets of size 0 (more than one read batch), then sets with sizes: the columns start
+  // past the first batch and must give back the zero sizes and gets before them.
+  std::string text = "key,size,op\n";
+  for (int i = 0; i < 6000; ++i) {
+    const bool late = i >= 5000;
+    text += "k" + std::to_string(i % 300) + "," + (late ? std::to_string(i % 9 + 1) : "0") + "," +
+            (late && i % 2 == 0 ? "set" : "get") + "\n";
+  }
+  test::TempFolder folder;
+  const std::string path = folder.file("late.csv");
+  test::write_text(path, text);
+  const std::vector<Request> all = test::read_all(path);
+  const OfflineTrace late = load_offline(path, false);
+  std::vector<Request> back(all.size());
+  late.fill(0, back);
+  CHECK(test::same_requests(back, all));
+  // Without them: keys and next accesses only.
+  test::write_text(path, "key\n" + std::string("a\nb\na\n"));
+  const OfflineTrace bare = load_offline(path, false);
+  test::write_text(path, "key,size\n" + std::string("a,1\nb,1\na,1\n"));
+  const OfflineTrace sized = load_offline(path, false);
+  CHECK(2 * sized.memory_bytes() == 3 * bare.memory_bytes());  // 12 bytes a place against 8
+  std::vector<Request> three(3);
+  bare.fill(0, three);
+  CHECK(three[2].op == Op::get);
+  CHECK(three[2].size == 0);
+  CHECK(std::vector<std::uint32_t>(bare.next_access().begin(), bare.next_access().end()) ==
+        std::vector<std::uint32_t>{2, OfflineTrace::kNever, OfflineTrace::kNever});
+}

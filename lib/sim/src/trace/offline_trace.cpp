@@ -7,6 +7,27 @@
 
 namespace purecache::sim {
 
+namespace {
+
+/// Appends `field` of each of `got` to `column` (holding the `used` requests before them), which
+/// stays empty while every value so far is `absent`: most traces have no operations, and many
+/// no sizes. Reserves `capacity` when it starts to hold values.
+template <class Column, class Field, class T>
+void append_sparse(Column& column, std::size_t used, std::size_t capacity,
+                   std::span<const Request> got, Field field, T absent) {
+  if (column.empty()) {
+    if (std::all_of(got.begin(), got.end(), [&](const Request& r) { return field(r) == absent; })) {
+      return;
+    }
+    column.reserve(capacity);
+    column.resize(used, absent);
+  }
+  column.resize(used + got.size());
+  for (std::size_t i = 0; i < got.size(); ++i) column[used + i] = field(got[i]);
+}
+
+}  // namespace
+
 std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t memory_limit,
                                                const std::atomic<int>* stop_signal,
                                                bool with_times, std::uint64_t max_requests) {
@@ -14,11 +35,12 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
   max_requests = std::min(max_requests, kMaxRequests);
   const std::size_t fitting = memory_limit / (with_times ? kTimedRequestBytes : kRequestBytes);
   OfflineTrace trace;
+  // The sparse columns take the keys' capacity when they first hold a value, and follow it.
   const auto reserve = [&](std::size_t requests) {
     trace.keys_.reserve(requests);
-    trace.sizes_.reserve(requests);
-    trace.ops_.reserve(requests);
     trace.next_.reserve(requests);
+    if (!trace.sizes_.empty()) trace.sizes_.reserve(requests);
+    if (!trace.ops_.empty()) trace.ops_.reserve(requests);
     if (with_times) trace.times_.reserve(requests);
   };
   // An uncompressed oracleGeneral file says how many records it has: no regrowth, no copy,
@@ -55,16 +77,16 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
       if (used + n > grown) return std::nullopt;
       reserve(grown);
     }
+    const std::span<const Request> got = std::span(batch).first(n);
     trace.keys_.resize(used + n);
-    trace.sizes_.resize(used + n);
-    trace.ops_.resize(used + n);
-    if (with_times) trace.times_.resize(used + n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const Request& request = batch[i];
-      trace.keys_[used + i] = request.key;
-      trace.sizes_[used + i] = request.size;
-      trace.ops_[used + i] = request.op;
-      if (with_times) trace.times_[used + i] = request.time;
+    for (std::size_t i = 0; i < n; ++i) trace.keys_[used + i] = got[i].key;
+    const std::size_t capacity = trace.keys_.capacity();
+    append_sparse(trace.sizes_, used, capacity, got, [](const Request& r) { return r.size; },
+                  std::uint32_t{0});
+    append_sparse(trace.ops_, used, capacity, got, [](const Request& r) { return r.op; }, Op::get);
+    if (with_times) {
+      trace.times_.resize(used + n);
+      for (std::size_t i = 0; i < n; ++i) trace.times_[used + i] = got[i].time;
     }
   }
   trace.find_next_accesses(reader.distinct_keys());
@@ -89,8 +111,12 @@ void OfflineTrace::find_next_accesses(std::uint64_t distinct_keys) {
 
 void OfflineTrace::fill(std::size_t from, std::span<Request> out) const noexcept {
   const std::size_t n = from < size() ? std::min(out.size(), size() - from) : 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = Request{.key = keys_[from + i], .size = sizes_[from + i], .op = ops_[from + i]};
+  for (std::size_t i = 0; i < n; ++i) out[i] = Request{.key = keys_[from + i]};
+  if (!sizes_.empty()) {
+    for (std::size_t i = 0; i < n; ++i) out[i].size = sizes_[from + i];
+  }
+  if (!ops_.empty()) {
+    for (std::size_t i = 0; i < n; ++i) out[i].op = ops_[from + i];
   }
   if (!times_.empty()) {
     for (std::size_t i = 0; i < n; ++i) out[i].time = times_[from + i];

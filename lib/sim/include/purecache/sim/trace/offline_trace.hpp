@@ -18,16 +18,19 @@
 namespace purecache::sim {
 
 /// The requests of a trace in columns, for an offline policy replayed once: key, size,
-/// operation and next access, 13 bytes per request (21 with times), where a LoadedTrace takes 32
-/// and its next accesses 8 more. An offline policy never reads a request's TTL, so none is
-/// kept, and times only when asked for (a timeline's windows). Positions are 32-bit: a trace
-/// may have at most kMaxRequests requests.
+/// operation and next access, at most 13 bytes per request (21 with times), where a LoadedTrace
+/// takes 32 and its next accesses 8 more. The size and operation columns stay empty while every
+/// request has size 0 and is a get (a trace without sizes or operations): 8 bytes per request.
+/// An offline policy never reads a request's TTL, so none is kept, and times only when asked
+/// for (a timeline's windows). Positions are 32-bit: a trace may have at most kMaxRequests
+/// requests.
 class OfflineTrace {
  public:
   /// next_access() of a request whose key is never requested again.
   static constexpr std::uint32_t kNever = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::uint64_t kMaxRequests = kNever - 1;
-  /// Bytes per request without and with times.
+  /// Bytes per request without and with times, at most: what the memory limit is checked
+  /// against.
   static constexpr std::size_t kRequestBytes = 3 * sizeof(std::uint32_t) + sizeof(Op);
   static constexpr std::size_t kTimedRequestBytes = kRequestBytes + sizeof(Timestamp);
 
@@ -62,8 +65,8 @@ class OfflineTrace {
   template <class T>
   using Column = std::vector<T, detail::PopulatedAllocator<T>>;
   Column<KeyId> keys_;
-  Column<std::uint32_t> sizes_;
-  Column<Op> ops_;
+  Column<std::uint32_t> sizes_;  // empty while every size is 0
+  Column<Op> ops_;               // empty while every request is a get
   Column<std::uint32_t> next_;
   Column<Timestamp> times_;  // empty unless loaded with times
   bool complete_ = true;

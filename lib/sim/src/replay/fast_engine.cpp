@@ -1,6 +1,7 @@
 // The fast engine: the bare policy core over interned ids, for counts only.
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,6 +37,30 @@ Core make_core(const CoreConfig& config) {
   if (config.max_weight == 0) return Core(config);
   return Core(config, [](KeyId, ReplayValue size) -> std::uint64_t { return size; });
 }
+
+/// A batch of requests as whole Requests.
+struct RequestRows {
+  const Request* rows;
+  [[nodiscard]] KeyId key(std::size_t i) const noexcept { return rows[i].key; }
+  [[nodiscard]] std::uint32_t size(std::size_t i) const noexcept { return rows[i].size; }
+  [[nodiscard]] Op op(std::size_t i) const noexcept { return rows[i].op; }
+  [[nodiscard]] Duration ttl(std::size_t i) const noexcept { return rows[i].ttl; }
+  [[nodiscard]] const Request& request(std::size_t i) const noexcept { return rows[i]; }
+};
+
+/// A batch of requests in an OfflineTrace's columns: no TTLs, and no times (offline cores do
+/// not read them).
+struct OfflineColumns {
+  const KeyId* keys;
+  const std::uint32_t* sizes;  // null: every size is 0
+  const Op* ops;               // null: every request is a get
+  [[nodiscard]] KeyId key(std::size_t i) const noexcept { return keys[i]; }
+  [[nodiscard]] std::uint32_t size(std::size_t i) const noexcept {
+    return sizes == nullptr ? 0 : sizes[i];
+  }
+  [[nodiscard]] Op op(std::size_t i) const noexcept { return ops == nullptr ? Op::get : ops[i]; }
+  [[nodiscard]] Duration ttl(std::size_t /*i*/) const noexcept { return Duration{0}; }
+};
 
 template <class Core>
 class FastRunOf final : public FastRun {
@@ -78,6 +103,20 @@ class FastRunOf final : public FastRun {
     }
   }
 
+  void consume(const OfflineTrace& trace, std::size_t from, std::size_t n) override {
+    assert(!windows_ && "a timeline cuts Requests; offline_replay fills them for it");
+    if constexpr (OfflineCore<Core>) {
+      const auto sizes = trace.sizes();
+      const auto ops = trace.ops();
+      run(OfflineColumns{.keys = trace.keys().data() + from,
+                         .sizes = sizes.empty() ? nullptr : sizes.data() + from,
+                         .ops = ops.empty() ? nullptr : ops.data() + from},
+          n);
+    } else {
+      assert(false && "only offline runs read an OfflineTrace");
+    }
+  }
+
   ReplayResult finish(bool complete) override {
     ReplayResult r = result_;
     if (config_.warmup != 0 && index_ <= config_.warmup) r.warmup_requests = index_;
@@ -95,21 +134,23 @@ class FastRunOf final : public FastRun {
   }
 
  private:
-  /// Replays `requests`; the kFastReadAhead requests after them must be readable.
-  void run(std::span<const Request> requests) {
-    const Request* batch = requests.data();
+  void run(std::span<const Request> requests) { run(RequestRows{requests.data()}, requests.size()); }
+
+  /// Replays the `count` requests of `batch`; the kFastReadAhead keys after them must be
+  /// readable.
+  template <class Batch>
+  void run(const Batch& batch, std::size_t count) {
     ReplayResult& r = result_;
     std::uint64_t index = index_;
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      const Request& request = batch[i];
+    for (std::size_t i = 0; i < count; ++i) {
       // The replay knows its future: start loading the index slot of a request 16 ahead, then
       // (slot now cached) the entry of the one 8 ahead, so cache misses overlap the work between.
-      core_.prefetch_slot(batch[i + kPrefetchDistance].key);
-      core_.prefetch_entry(batch[i + kPrefetchDistance / 2].key);
+      core_.prefetch_slot(batch.key(i + kPrefetchDistance));
+      core_.prefetch_entry(batch.key(i + kPrefetchDistance / 2));
       // Cores whose operations also write other entries (heap slots, list neighbours) name
       // them once the entry has landed.
       if constexpr (requires { core_.prefetch_order(KeyId{}); }) {
-        core_.prefetch_order(batch[i + kPrefetchDistance / 4].key);
+        core_.prefetch_order(batch.key(i + kPrefetchDistance / 4));
       }
       if (++index == reset_at_) [[unlikely]] {
         // The open row keeps what the warm-up counted in it (unsigned arithmetic wraps back).
@@ -120,20 +161,22 @@ class FastRunOf final : public FastRun {
       }
       Timestamp now{};
       if constexpr (Core::kUsesTime) {
-        now = clock_.at(request, index);
+        now = clock_.at(batch.request(i), index);
         if constexpr (ExpiringCore<Core>) {
           if (purges_.due(now)) (void)core_.purge(now);
         }
       }
       if constexpr (OfflineCore<Core>) core_.set_next_access(next_access_[index - 1]);
-      count_request(r, request.op, request.size);
-      const auto key = static_cast<KeyId>(request.key);
-      if (request.op == Op::get) [[likely]] {
+      const Op op = batch.op(i);
+      const std::uint32_t size = batch.size(i);
+      count_request(r, op, size);
+      const KeyId key = batch.key(i);
+      if (op == Op::get) [[likely]] {
         const bool hit = core_.get(key, now) != nullptr;
-        count_get(r, request.size, hit, config_.demand_fill);
-        if (!hit && config_.demand_fill) (void)core_.set(key, request.size, now, request.ttl);
-      } else if (request.op == Op::set) {
-        (void)core_.set(key, request.size, now, request.ttl);
+        count_get(r, size, hit, config_.demand_fill);
+        if (!hit && config_.demand_fill) (void)core_.set(key, size, now, batch.ttl(i));
+      } else if (op == Op::set) {
+        (void)core_.set(key, size, now, batch.ttl(i));
       } else {
         (void)core_.erase(key, now);
       }
@@ -192,21 +235,29 @@ ReplayResult replay_offline(TraceReader& reader, const ReplayConfig& config) {
                                                 : OfflineTrace::kRequestBytes) +
                       " bytes per request)");
   }
+  static_assert(OfflineTrace::kReadAhead >= kFastReadAhead, "columns pad for the prefetch");
   const auto run =
       make_fast_run(config, {.timestamps = with_times, .ttls = reader.has_ttls()},
                     trace->next_access());
-  // Batches small enough to stay in the L1 cache between fill() and the replay; the
-  // kFastReadAhead requests after each are the next batch's first, for the prefetch hints.
-  constexpr std::size_t kBatch = 256;
-  std::array<Request, kBatch + kFastReadAhead> batch{};
+  // A timeline cuts its windows in Requests: they are filled in batches small enough to stay
+  // in the L1 cache till replayed, the kFastReadAhead after each being the next batch's first.
+  constexpr std::size_t kTimelineBatch = 256;
+  std::vector<Request> rows(config.timeline.enabled() ? kTimelineBatch + kFastReadAhead : 0);
   bool complete = trace->complete();
-  for (std::size_t at = 0; at < trace->size(); at += kBatch) {
-    if (at % kReplayBatch == 0 && stop_requested(config)) [[unlikely]] {
+  for (std::size_t at = 0; at < trace->size(); at += kReplayBatch) {
+    if (stop_requested(config)) [[unlikely]] {
       complete = false;
       break;
     }
-    trace->fill(at, batch);
-    run->consume(std::span(batch).first(std::min(kBatch, trace->size() - at)));
+    const std::size_t end = std::min(at + kReplayBatch, trace->size());
+    if (rows.empty()) {
+      run->consume(*trace, at, end - at);
+      continue;
+    }
+    for (std::size_t from = at; from < end; from += kTimelineBatch) {
+      trace->fill(from, rows);
+      run->consume(std::span(rows).first(std::min(kTimelineBatch, end - from)));
+    }
   }
   ReplayResult result = run->finish(complete);
   result.reader_bytes = trace->memory_bytes();

@@ -30,6 +30,9 @@ class FastRun {
   /// Replays `requests`, the next requests of the trace in order. The kFastReadAhead Requests
   /// after requests.end() must be readable.
   virtual void consume(std::span<const Request> requests) = 0;
+  /// Replays requests [from, from + n) of `trace`, the next requests of the trace in order,
+  /// reading its columns in place. Only for an offline run without a timeline.
+  virtual void consume(const OfflineTrace& trace, std::size_t from, std::size_t n) = 0;
   /// The counts so far, as a finished replay reports them (complete as given; memory and final
   /// size from the core). reader_bytes and wall_seconds are the caller's to fill.
   [[nodiscard]] virtual ReplayResult finish(bool complete) = 0;

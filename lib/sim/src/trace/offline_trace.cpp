@@ -37,7 +37,7 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
   OfflineTrace trace;
   // The sparse columns take the keys' capacity when they first hold a value, and follow it.
   const auto reserve = [&](std::size_t requests) {
-    trace.keys_.reserve(requests);
+    trace.keys_.reserve(requests + kReadAhead);
     trace.next_.reserve(requests);
     if (!trace.sizes_.empty()) trace.sizes_.reserve(requests);
     if (!trace.ops_.empty()) trace.ops_.reserve(requests);
@@ -65,13 +65,13 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
     }
     const std::size_t n = reader.read(batch);
     if (n == 0) break;
-    const std::size_t used = trace.size();
+    const std::size_t used = trace.keys_.size();
     if (used + n > max_requests) {
       throw ConfigError(purecache::detail::escaped(reader.path()) +
                         ": an offline replay holds at most " + std::to_string(max_requests) +
                         " requests (32-bit positions)");
     }
-    if (used + n > trace.keys_.capacity()) {
+    if (used + n + kReadAhead > trace.keys_.capacity()) {
       // Doubling, but never past the limit: the columns themselves stay within it.
       const std::size_t grown = std::min(std::max<std::size_t>(2 * used, 1 << 16), fitting);
       if (used + n > grown) return std::nullopt;
@@ -80,7 +80,7 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
     const std::span<const Request> got = std::span(batch).first(n);
     trace.keys_.resize(used + n);
     for (std::size_t i = 0; i < n; ++i) trace.keys_[used + i] = got[i].key;
-    const std::size_t capacity = trace.keys_.capacity();
+    const std::size_t capacity = trace.keys_.capacity() - kReadAhead;
     append_sparse(trace.sizes_, used, capacity, got, [](const Request& r) { return r.size; },
                   std::uint32_t{0});
     append_sparse(trace.ops_, used, capacity, got, [](const Request& r) { return r.op; }, Op::get);
@@ -90,6 +90,7 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
     }
   }
   trace.find_next_accesses(reader.distinct_keys());
+  trace.keys_.resize(trace.keys_.size() + kReadAhead, KeyId{0});
   return trace;
 }
 

@@ -29,6 +29,9 @@ class OfflineTrace {
   /// next_access() of a request whose key is never requested again.
   static constexpr std::uint32_t kNever = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::uint64_t kMaxRequests = kNever - 1;
+  /// Keys that may be read past the end of keys(): the fast engine prefetches that far ahead
+  /// without a bounds check.
+  static constexpr std::size_t kReadAhead = 16;
   /// Bytes per request without and with times, at most: what the memory limit is checked
   /// against.
   static constexpr std::size_t kRequestBytes = 3 * sizeof(std::uint32_t) + sizeof(Op);
@@ -45,7 +48,12 @@ class OfflineTrace {
                                                         bool with_times,
                                                         std::uint64_t max_requests = kMaxRequests);
 
-  [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return next_.size(); }
+  /// The columns, for a replay that reads them in place. kReadAhead zero keys follow keys();
+  /// sizes() is empty when every size is 0, ops() when every request is a get.
+  [[nodiscard]] std::span<const KeyId> keys() const noexcept { return std::span(keys_).first(size()); }
+  [[nodiscard]] std::span<const std::uint32_t> sizes() const noexcept { return sizes_; }
+  [[nodiscard]] std::span<const Op> ops() const noexcept { return ops_; }
   /// For each request, the position (from 0) of the next request to the same key, whatever
   /// its operation, or kNever: what next_access_positions finds, 32 bits wide.
   [[nodiscard]] std::span<const std::uint32_t> next_access() const noexcept { return next_; }
@@ -64,7 +72,7 @@ class OfflineTrace {
 
   template <class T>
   using Column = std::vector<T, detail::PopulatedAllocator<T>>;
-  Column<KeyId> keys_;
+  Column<KeyId> keys_;           // then kReadAhead zero keys, once loaded
   Column<std::uint32_t> sizes_;  // empty while every size is 0
   Column<Op> ops_;               // empty while every request is a get
   Column<std::uint32_t> next_;

@@ -20,6 +20,7 @@
 #include "purecache/detail/linked_order.hpp"
 #include "purecache/detail/memory_counter.hpp"
 #include "purecache/detail/policy_parameters.hpp"
+#include "purecache/detail/prefetch_line.hpp"
 #include "purecache/detail/weight_budget.hpp"
 
 namespace purecache {
@@ -287,12 +288,24 @@ class ARCCore {
 
   /// Drops the oldest ghost of `list` altogether. The next drop from `list` erases the new oldest
   /// ghost's index slot, a probe into a table much larger than the CPU's caches: it starts
-  /// loading now, so the miss overlaps the operations between.
+  /// loading now, so the miss overlaps the operations between (prefetch_behind()).
   void drop_oldest_ghost(detail::LinkedOrder& list) {
     const std::uint32_t g = list.tail;
     detach_ghost(g);
     free_entry(g);
-    if (list.tail != detail::kNil) table_.prefetch_slot(table_[list.tail].key);
+    prefetch_behind(list, true);
+  }
+
+  /// After `list` lost its oldest entry: starts loading the entry before the new oldest, which
+  /// the next removal from `list` will make the oldest, and with `slot` the new oldest's index
+  /// slot. The new oldest itself was loaded that way one removal ago, so reading it here does not
+  /// wait on memory (a list's next victim is known only once its tail is loaded). Changes
+  /// nothing.
+  void prefetch_behind(const detail::LinkedOrder& list, bool slot) const noexcept {
+    if (list.tail == detail::kNil) return;
+    const Entry& oldest = table_[list.tail];
+    if (slot) table_.prefetch_slot(oldest.key);
+    if (oldest.prev != detail::kNil) detail::prefetch_line(&table_[oldest.prev]);
   }
 
   /// A slab entry for a new key of hash h: a free one, else a new one.
@@ -336,6 +349,7 @@ class ARCCore {
     (from_t2 ? b2_weight_ : b1_weight_) += weight;
     ++ghost_count_;
     ++evictions_.capacity;
+    prefetch_behind(from_t2 ? t2_ : t1_, false);
   }
 
   /// REPLACE of the paper, as libCacheSim decides it.

@@ -24,6 +24,7 @@
 #include "purecache/detail/frequency_sketch.hpp"
 #include "purecache/detail/linked_order.hpp"
 #include "purecache/detail/policy_parameters.hpp"
+#include "purecache/detail/prefetch_line.hpp"
 #include "purecache/detail/weight_budget.hpp"
 
 namespace purecache {
@@ -111,7 +112,8 @@ class WTinyLFUCore {
     const Places places = load_counters(key, h);
     const std::uint32_t i = table_.find(key, h);
     if (i == detail::KeyIndex::kNone) return nullptr;
-    return &table_[touch(i, h, places)].value;
+    touch(i, h, places);
+    return &table_[i].value;
   }
 
   /// Inserts into the window (evicting first until the weights fit) or overwrites, counting an
@@ -129,7 +131,7 @@ class WTinyLFUCore {
         ++evictions_.capacity;
         return false;
       }
-      i = touch(i, h, places);
+      touch(i, h, places);
       const std::uint64_t old_weight = budget_.weigh(table_[i].key, table_[i].value);
       used(table_[i].segment) += weight;
       used(table_[i].segment) -= old_weight;
@@ -143,7 +145,7 @@ class WTinyLFUCore {
     if (!admits(weight)) [[unlikely]] return false;
     if (!budget_.by_weight() && !budget_.has_room_for(weight)) {
       // Count mode: one eviction makes room, and its victim's slab entry takes the new key in
-      // place, so no other entry moves into a hole (its links, neighbours and index slot stay).
+      // place (its index slot is refiled; no free-list round trip).
       i = evict_detached();
       Entry& reused = table_[i];
       const std::uint64_t old_h = table_.hash(reused.key);
@@ -151,7 +153,9 @@ class WTinyLFUCore {
       table_.rekey(i, old_h, h);
     } else {
       while (!budget_.has_room_for(weight)) evict();
-      i = table_.emplace(h, key, std::move(value), detail::kNil, detail::kNil, Segment::window);
+      i = table_.emplace_reusing(h, key, std::move(value), detail::kNil, detail::kNil,
+                                 Segment::window);
+      ++size_;
     }
     window_.push_front(table_, i);
     window_used_ += weight;
@@ -180,6 +184,7 @@ class WTinyLFUCore {
   /// Empties the cache and the sketch; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
+    size_ = 0;
     window_.clear();
     probation_.clear();
     protected_.clear();
@@ -191,7 +196,7 @@ class WTinyLFUCore {
     main_hits_ = 0;
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return budget_.capacity(); }
   [[nodiscard]] std::uint64_t weight() const noexcept { return budget_.used(); }
   [[nodiscard]] EvictionCounts evictions() const noexcept { return evictions_; }
@@ -225,7 +230,7 @@ class WTinyLFUCore {
     K key;
     V value;
     std::uint32_t prev;  // neighbour in its segment, more recent; kNil at the head
-    std::uint32_t next;  // neighbour in its segment, less recent; kNil at the tail
+    std::uint32_t next;  // neighbour in its segment, less recent; kNil at the tail; free list
     Segment segment;     // the list this entry is linked in; none only while moving
   };
 
@@ -270,8 +275,7 @@ class WTinyLFUCore {
     used(s) += w;
   }
 
-  /// Removes entry i (hash h) and its weight. An entry moved into its slab place keeps its
-  /// links, and watched_ follows it.
+  /// Removes entry i (hash h) and its weight; its slab entry goes on the free list.
   void drop(std::uint32_t i, std::uint64_t h) {
     unlink_and_unweigh(i);
     release(i, h);
@@ -282,12 +286,12 @@ class WTinyLFUCore {
     detach(i, w);
     budget_.remove(w);
   }
-  /// Takes entry i (hash h), already unlinked and unweighed, out of the slab and index.
+  /// Takes entry i (hash h), already unlinked and unweighed, out of the index; its slab entry
+  /// goes on the free list for the next new key, so no entry moves into its place (moving the
+  /// slab's last entry would write its index slot and both its neighbours: three random lines).
   void release(std::uint32_t i, std::uint64_t h) {
-    table_.remove(i, h, [this](std::uint32_t from, std::uint32_t to) {
-      if (table_[to].segment != Segment::none) list(table_[to].segment).relocated(table_, from, to);
-      if (watched_ == from) watched_ = to;
-    });
+    table_.free_entry(i, h);
+    --size_;
   }
 
   /// The main's victim: probation's least recent, else protected's; kNil if the main is empty.
@@ -307,20 +311,20 @@ class WTinyLFUCore {
     return i;
   }
 
-  /// A hit on entry i (hash h): counts it and reorders; returns i's slab number afterwards
-  /// (evictions in the main may move it). Small enough to inline into get(): a probation hit's
-  /// promotion is out of line, so a window or protected hit saves no registers for it.
-  std::uint32_t touch(std::uint32_t i, std::uint64_t h, Places places) {
+  /// A hit on entry i (hash h): counts it and reorders. Small enough to inline into get(): a
+  /// probation hit's promotion is out of line, so a window or protected hit saves no registers
+  /// for it.
+  void touch(std::uint32_t i, std::uint64_t h, Places places) {
     switch (table_[i].segment) {
       case Segment::window:
         window_.move_to_front(table_, i);
         if (count_window_hits_) count(sketch_key(table_[i].key, h), places);
-        return i;
+        return;
       case Segment::protected_:
         protected_.move_to_front(table_, i);
         break;
       default:
-        i = promote(i);
+        promote(i);
     }
     count(sketch_key(table_[i].key, h), places);
     if (libcachesim_sketch_ && ++main_hits_ >= decay_period_) {
@@ -328,18 +332,15 @@ class WTinyLFUCore {
       bloom_->decay();
       if (doorkeeper_) doorkeeper_->clear();
     }
-    return i;
   }
 
   /// A hit on probation entry i: it moves to protected, which may push keys back to probation
-  /// and evict from it; returns i's slab number afterwards.
-  [[gnu::noinline]] std::uint32_t promote(std::uint32_t i) {
+  /// and evict from it.
+  [[gnu::noinline]] void promote(std::uint32_t i) {
     const std::uint64_t w = weigh(i);
     detach(i, w);
     attach(i, w, Segment::protected_);
-    watched_ = i;
     cool_protected();
-    return std::exchange(watched_, detail::kNil);
   }
 
   /// Protected over its limit: its least recent keys fall back to probation's head; probation
@@ -362,9 +363,7 @@ class WTinyLFUCore {
       if (protected_used_ + w <= protected_limit_) {
         s = Segment::protected_;
       } else {
-        watched_ = i;
         while (main_used() + w > main_limit_) evict_from_main();
-        i = std::exchange(watched_, detail::kNil);
       }
     }
     attach(i, w, s);
@@ -382,7 +381,7 @@ class WTinyLFUCore {
   /// main lost on the way are removed as usual.
   [[nodiscard]] std::uint32_t evict_detached() {
     while (!window_.empty()) {
-      std::uint32_t v = window_.tail;
+      const std::uint32_t v = window_.tail;
       const std::uint64_t h = table_.hash(table_[v].key);
       const std::uint64_t code = sketch_key(table_[v].key, h);
       const std::uint64_t w = weigh(v);
@@ -390,9 +389,7 @@ class WTinyLFUCore {
       if (!admitted && main_victim() != detail::kNil &&
           estimate(code) > estimate(sketch_key(table_[main_victim()].key,
                                                table_.hash(table_[main_victim()].key)))) {
-        watched_ = v;
         evict_from_main();
-        v = std::exchange(watched_, detail::kNil);
         admitted = true;
       }
       if (libcachesim_sketch_) count_with_options(code);
@@ -411,13 +408,17 @@ class WTinyLFUCore {
   }
 
   /// Hint for the next eviction: starts loading the sketch counters and index slots of the
-  /// keys it will compare first (the window's and the main's least recent). Their entries are
-  /// cached already: this eviction just rewrote their links or read them. Changes nothing.
+  /// keys it will compare first (the window's and the main's least recent), and the entries
+  /// before them in their lists, which the eviction after it will compare. So the least recent
+  /// entries read here were loaded one eviction ago, and reading their keys does not wait on
+  /// memory (a list's next victim is known only once its tail is loaded). Changes nothing.
   void prefetch_next_victims() const noexcept {
     for (const std::uint32_t i : {window_.tail, main_victim()}) {
       if (i == detail::kNil) continue;
-      table_.prefetch_slot(table_[i].key);
-      prefetch_sketch(table_[i].key);
+      const Entry& entry = table_[i];
+      table_.prefetch_slot(entry.key);
+      prefetch_sketch(entry.key);
+      if (entry.prev != detail::kNil) detail::prefetch_line(&table_[entry.prev]);
     }
   }
   void prefetch_sketch(const K& key) const noexcept {
@@ -478,7 +479,8 @@ class WTinyLFUCore {
   }
 
   detail::WeightBudget<K, V> budget_;  // entries or weights held, against the bound
-  detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
+  detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;  // cached entries, and free ones
+  std::size_t size_ = 0;           // cached keys: entries indexed in table_
   detail::LinkedOrder window_;     // most recent first
   detail::LinkedOrder probation_;  // most recent first
   detail::LinkedOrder protected_;  // most recent first
@@ -496,7 +498,6 @@ class WTinyLFUCore {
   bool count_window_hits_ = false;
   std::uint64_t main_hits_ = 0;     // main hits since the last decay (libcachesim_sketch)
   std::uint64_t decay_period_ = 0;  // 32 x main_limit_ (libcachesim_sketch)
-  std::uint32_t watched_ = detail::kNil;  // an entry whose slab number a removal must update
   std::string parameters_;
   EvictionCounts evictions_;
 };

@@ -113,10 +113,10 @@ TEST_CASE("Belady in weight mode breaks ties between never-needed keys as libCac
   CHECK(core.contains(5));
 }
 
-TEST_CASE("Belady in count mode evicts never-needed keys first, the last to arrive first",
+TEST_CASE("Belady in count mode evicts a never-needed key before any key needed again",
           "[core][belady]") {
-  // Count mode keeps them on a stack: which one goes changes no count, and the stack's top
-  // costs nothing to find.
+  // Count mode keeps them after the heap, in no order (which one goes changes no count), and
+  // evicts the last of them: here, the one that arrived last.
   Core core(CoreConfig{.capacity = 4});
   core.set_next_access(100);
   core.set(9, 0, kNow, kDefaultTTL);  // needed again: outlives every never-needed key
@@ -129,7 +129,7 @@ TEST_CASE("Belady in count mode evicts never-needed keys first, the last to arri
   CHECK(core.contains(1));
   CHECK(core.contains(2));
   CHECK(core.contains(9));
-  // A hit at a key's last request moves it onto the stack, so it goes next.
+  // A hit at a key's last request takes it off the heap, so it goes next.
   core.set_next_access(kNever);
   REQUIRE(core.get(9, kNow) != nullptr);
   core.set_next_access(kNever);

@@ -41,9 +41,9 @@ concept OfflineCore = EvictionCore<C> && requires(C& core, std::uint64_t positio
 /// - Ties (only between keys never requested again, as two keys cannot share a request): in
 ///   weight mode broken exactly as libCacheSim's binary max-heap breaks them, so byte-mode
 ///   counts match too. In count mode which of them goes cannot change any count (none is
-///   requested again, and each takes one place), so they wait outside the heap, on a stack at
-///   the top of its buffer, and the last to arrive goes first: O(1) for them, where the heap
-///   would sift each to the root on arrival and from it on eviction.
+///   requested again, and each takes one place), so they wait outside the heap, in its buffer
+///   after its last slot, in no order: O(1) for them, where the heap would sift each to the root
+///   on arrival and from it on eviction.
 /// Weight mode uses the same loop with the weigher's weights: still farthest next access first,
 /// which is not optimal for sizes (libCacheSim's BeladySize is another policy). O(log n) per
 /// miss or hit (a heap, not O(1)); allocates nothing once the slab and heap have grown.
@@ -64,9 +64,9 @@ class BeladyCore {
         budget_(config, std::move(weigher)),
         table_(budget_.max_entries()),
         heap_(detail::CountingAllocator<HeapSlot>(table_.counter())) {
-    // Count mode: the whole buffer at once, the heap at its bottom and the never-again stack
-    // at its top (together at most the capacity). Weight mode grows it as the heap grows.
-    heap_.resize(budget_.max_entries());
+    // Count mode: never regrown, as the heap and the never-needed keys after it are together at
+    // most the capacity. Weight mode grows it as they grow.
+    heap_.reserve(budget_.max_entries());
   }
 
   BeladyCore(BeladyCore&&) noexcept = default;
@@ -78,7 +78,6 @@ class BeladyCore {
     budget_ = std::move(other.budget_);
     table_ = std::move(other.table_);
     heap_size_ = other.heap_size_;
-    never_count_ = other.never_count_;
     next_access_ = other.next_access_;
     evictions_ = other.evictions_;
     return *this;
@@ -159,7 +158,7 @@ class BeladyCore {
     const std::uint32_t i = table_.find(key, table_.hash(key));
     if (i == detail::KeyIndex::kNone) return;
     const std::uint32_t slot = table_[i].slot;
-    if (slot >= heap_size_) return;  // on the never-again stack
+    if (slot >= heap_size_) return;  // never requested again: off the heap
     detail::prefetch_line(&heap_[slot]);
     if (slot > 0) detail::prefetch_line(&heap_[(slot - 1) / 2]);
     if (slot > 2) detail::prefetch_line(&heap_[(slot - 3) / 4]);
@@ -168,9 +167,8 @@ class BeladyCore {
   /// Empties the cache; keeps eviction counters and allocated memory.
   void clear() noexcept {
     table_.clear();
-    if (budget_.by_weight()) heap_.clear();
+    heap_.clear();
     heap_size_ = 0;
-    never_count_ = 0;
     budget_.clear();
   }
 
@@ -191,7 +189,7 @@ class BeladyCore {
   struct Entry {
     K key;
     V value;
-    std::uint32_t slot;  // this entry's place in heap_: in the heap, or on the never-again stack
+    std::uint32_t slot;  // this entry's place in heap_: in the heap, or after it
   };
 
 // Packed to 12 bytes (the 8-byte next access aligned to 4), the size of the two parallel arrays
@@ -208,35 +206,38 @@ class BeladyCore {
 
   // heap_[0, heap_size_) is a binary max-heap on due with the children of slot s at 2s+1 and
   // 2s+2: libCacheSim's pqueue shape (1-based there), with its strict comparisons, so equal
-  // keys settle where they settle there. In count mode heap_[size - never_count_, size) is the
-  // never-again stack, its top at the lowest slot.
+  // keys settle where they settle there. In count mode heap_[heap_size_, size) holds the keys
+  // never requested again, in no order.
 
   /// Count mode keeps keys never requested again off the heap (see the class comment).
-  [[nodiscard]] bool stacks_never(std::uint64_t due) const noexcept {
+  [[nodiscard]] bool stays_off_heap(std::uint64_t due) const noexcept {
     return due == kNever && !budget_.by_weight();
   }
-  /// Gives entry i, in neither the heap nor the stack, the next access `at`.
+  /// Gives entry i, in neither the heap nor after it, the next access `at`.
   void schedule(std::uint32_t i, std::uint64_t at) {
-    if (stacks_never(at)) {
-      const auto slot = static_cast<std::uint32_t>(heap_.size() - ++never_count_);
-      place(slot, i, kNever);
+    const auto end = static_cast<std::uint32_t>(heap_.size());
+    heap_.emplace_back();
+    if (stays_off_heap(at)) {
+      place(end, i, kNever);
       return;
     }
-    if (heap_size_ == heap_.size()) heap_.emplace_back();  // weight mode grows as it goes
+    // The heap grows by one slot; a never-needed key there moves to the new end.
     const std::uint32_t slot = heap_size_++;
+    if (slot != end) place(end, heap_[slot].entry, kNever);
     place(slot, i, at);
     sift_up(slot);
   }
-  /// Takes entry i off the never-again stack: the stack's top fills its place.
-  void leave_stack(std::uint32_t i) noexcept {
-    const std::uint32_t top = static_cast<std::uint32_t>(heap_.size() - never_count_--);
+  /// Takes entry i out of the never-needed keys: the last of them fills its place.
+  void leave_off_heap(std::uint32_t i) noexcept {
+    const auto last = static_cast<std::uint32_t>(heap_.size() - 1);
     const std::uint32_t slot = table_[i].slot;
-    if (slot != top) place(slot, heap_[top].entry, kNever);
+    if (slot != last) place(slot, heap_[last].entry, kNever);
+    heap_.pop_back();
   }
   /// Takes entry i out of whichever holds it.
   void leave(std::uint32_t i) noexcept {
     if (table_[i].slot >= heap_size_) {
-      leave_stack(i);
+      leave_off_heap(i);
     } else {
       leave_heap(i);
     }
@@ -288,9 +289,9 @@ class BeladyCore {
   /// Gives entry i the next access `at` and restores the heap order.
   void reschedule(std::uint32_t i, std::uint64_t at) {
     const std::uint32_t slot = table_[i].slot;
-    // A key leaves the stack only if its caller had said it was never requested again, and
-    // then requested it; a key joins it at its last request.
-    if (slot >= heap_size_ || stacks_never(at)) [[unlikely]] {
+    // A key comes back to the heap only if its caller had said it was never requested again,
+    // and then requested it; a key leaves the heap at its last request.
+    if (slot >= heap_size_ || stays_off_heap(at)) [[unlikely]] {
       leave(i);
       schedule(i, at);
       return;
@@ -303,13 +304,17 @@ class BeladyCore {
       sift_down(slot);
     }
   }
-  /// Takes entry i out of the heap: the last slot fills its place and moves up or down.
+  /// Takes entry i out of the heap: the last slot fills its place and moves up or down, and the
+  /// last never-needed key (count mode) fills the last slot's.
   void leave_heap(std::uint32_t i) noexcept {
     const std::uint32_t slot = table_[i].slot;
     const std::uint64_t removed = heap_[slot].due;
-    --heap_size_;
-    const std::uint32_t last = heap_[heap_size_].entry;
-    const std::uint64_t last_due = heap_[heap_size_].due;
+    const std::uint32_t freed = --heap_size_;
+    const std::uint32_t last = heap_[freed].entry;
+    const std::uint64_t last_due = heap_[freed].due;
+    const auto end = static_cast<std::uint32_t>(heap_.size() - 1);
+    if (freed != end) place(freed, heap_[end].entry, kNever);
+    heap_.pop_back();
     if (last == i) return;
     place(slot, last, last_due);
     if (removed < last_due) {
@@ -334,9 +339,9 @@ class BeladyCore {
   /// budget, and returns its entry: still in the slab and index, for the caller to release or
   /// reuse.
   std::uint32_t evict_detached() {
-    // The stack's top when it has keys: a key never requested again is farthest of all.
+    // The last never-needed key if there is one: never requested again is farthest of all.
     const std::uint32_t victim =
-        never_count_ != 0 ? heap_[heap_.size() - never_count_].entry : heap_.front().entry;
+        heap_.size() > heap_size_ ? heap_.back().entry : heap_.front().entry;
     budget_.remove(budget_.weigh(table_[victim].key, table_[victim].value));
     leave(victim);
     ++evictions_.capacity;
@@ -347,9 +352,8 @@ class BeladyCore {
   std::string parameters_;  // always empty: no knobs
   detail::WeightBudget<K, V> budget_;
   detail::EntryTable<Entry, K, HashFn, KeyEqual> table_;
-  std::vector<HeapSlot, detail::CountingAllocator<HeapSlot>> heap_;  // heap and stack, as above
-  std::uint32_t heap_size_ = 0;    // slots of heap_ in the heap
-  std::uint32_t never_count_ = 0;  // slots of heap_ on the never-again stack (count mode)
+  std::vector<HeapSlot, detail::CountingAllocator<HeapSlot>> heap_;  // heap, then never-needed
+  std::uint32_t heap_size_ = 0;  // slots of heap_ in the heap
   std::uint64_t next_access_ = kNever;  // announced for the next operation
   EvictionCounts evictions_{};
 };

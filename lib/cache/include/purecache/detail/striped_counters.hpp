@@ -22,19 +22,30 @@ inline std::atomic<std::size_t> next_thread_stripe{0};
   return stripe;
 }
 
-/// `Fields` counters, each kept as `Stripes` partial counts on separate cache lines. add() is one
-/// relaxed atomic increment of the calling thread's line; sum() adds the lines up (relaxed: a
-/// count in progress on another thread may or may not be in it). Threads beyond `Stripes` share
-/// lines, which stays correct, only slower.
+/// `Fields` counters, each kept as partial counts on separate cache lines, summed by sum()
+/// (relaxed: a count in progress on another thread may or may not be in it).
+/// - The first `Stripes` threads of the process to count (thread_stripe() below `Stripes`) each
+///   own a line, which no other thread writes, and add with a plain load and store. An atomic
+///   read-modify-write would wait for the core's earlier stores to drain first, which after a
+///   cache miss costs tens of nanoseconds: 7-10% of a library-engine replay (docs/performance.md).
+/// - Later threads add with relaxed atomic increments to `Stripes` shared lines, spread as
+///   before, which stays correct, only slower.
 template <std::size_t Fields, std::size_t Stripes = 8>
 class StripedCounters {
  public:
   void add(std::size_t field) noexcept {
-    stripes_[thread_stripe() % Stripes].counts[field].fetch_add(1, std::memory_order_relaxed);
+    const std::size_t stripe = thread_stripe();
+    if (stripe < Stripes) [[likely]] {
+      std::atomic<std::uint64_t>& count = owned_[stripe].counts[field];
+      count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      return;
+    }
+    shared_[stripe % Stripes].counts[field].fetch_add(1, std::memory_order_relaxed);
   }
   [[nodiscard]] std::uint64_t sum(std::size_t field) const noexcept {
     std::uint64_t total = 0;
-    for (const Stripe& stripe : stripes_) total += stripe.counts[field].load(std::memory_order_relaxed);
+    for (const Stripe& stripe : owned_) total += stripe.counts[field].load(std::memory_order_relaxed);
+    for (const Stripe& stripe : shared_) total += stripe.counts[field].load(std::memory_order_relaxed);
     return total;
   }
 
@@ -42,7 +53,8 @@ class StripedCounters {
   struct alignas(64) Stripe {
     std::array<std::atomic<std::uint64_t>, Fields> counts{};
   };
-  std::array<Stripe, Stripes> stripes_{};
+  std::array<Stripe, Stripes> owned_{};   // line s: written by the thread of stripe s only
+  std::array<Stripe, Stripes> shared_{};  // later threads, by atomic increments
 };
 
 }  // namespace purecache::detail

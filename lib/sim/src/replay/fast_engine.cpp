@@ -218,7 +218,7 @@ class FastRunOf final : public FastRun {
 };
 
 /// An offline policy replayed once: the future is known only once the whole trace is, so the
-/// trace is read whole, compactly, then replayed from memory in small batches of Requests.
+/// trace is read whole into compact columns, then replayed from them in place.
 ReplayResult replay_offline(TraceReader& reader, const ReplayConfig& config) {
   // A timeline's windows may be cut by time; nothing else an offline policy runs reads it.
   const bool with_times = config.timeline.enabled() && reader.has_timestamps();
@@ -263,7 +263,6 @@ ReplayResult replay_offline(TraceReader& reader, const ReplayConfig& config) {
   result.reader_bytes = trace->memory_bytes();
   return result;
 }
-
 
 }  // namespace
 

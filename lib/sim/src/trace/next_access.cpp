@@ -6,37 +6,22 @@
 #include <span>
 #include <vector>
 
+#include "trace/backward_pass.hpp"
+
 namespace purecache::sim {
-
-namespace {
-
-/// The backward pass with `Position` wide enough for every request position: walking backwards,
-/// seen[key] is the position of the key's nearest later request, or kUnseen.
-template <class Position>
-void fill_next_access(std::span<const Request> requests, std::uint64_t distinct_keys,
-                      std::vector<std::uint64_t>& next) {
-  constexpr Position kUnseen = std::numeric_limits<Position>::max();
-  std::vector<Position> seen(static_cast<std::size_t>(distinct_keys), kUnseen);
-  for (std::size_t i = requests.size(); i-- > 0;) {
-    const KeyId key = requests[i].key;
-    if (key >= seen.size()) [[unlikely]] seen.resize(std::size_t{key} + 1, kUnseen);
-    const Position later = seen[key];
-    next[i] = later == kUnseen ? kNoNextAccess : later;
-    seen[key] = static_cast<Position>(i);
-  }
-}
-
-}  // namespace
 
 std::vector<std::uint64_t> next_access_positions(std::span<const Request> requests,
                                                  std::uint64_t distinct_keys) {
   std::vector<std::uint64_t> next(requests.size());
   // 32-bit positions when they fit: half the scratch table, whose reads are the pass's cache
   // misses (one per request, at random).
+  const auto key_at = [requests](std::size_t i) { return requests[i].key; };
   if (requests.size() < std::numeric_limits<std::uint32_t>::max()) {
-    fill_next_access<std::uint32_t>(requests, distinct_keys, next);
+    detail::backward_pass<std::uint32_t>(requests.size(), distinct_keys, key_at, next.data(),
+                                         kNoNextAccess);
   } else {
-    fill_next_access<std::uint64_t>(requests, distinct_keys, next);
+    detail::backward_pass<std::uint64_t>(requests.size(), distinct_keys, key_at, next.data(),
+                                         kNoNextAccess);
   }
   return next;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "purecache/error.hpp"
+#include "trace/backward_pass.hpp"
 
 namespace purecache::sim {
 
@@ -95,19 +96,11 @@ std::optional<OfflineTrace> OfflineTrace::load(TraceReader& reader, std::size_t 
 }
 
 void OfflineTrace::find_next_accesses(std::uint64_t distinct_keys) {
-  // Backwards: seen[key] is the position of the key's nearest later request, or kNever. Its
-  // reads are the pass's cache misses, one per request at random: the keys are known ahead, so
-  // each is requested early enough to overlap the others.
-  constexpr std::size_t kAhead = 16;
-  std::vector<std::uint32_t> seen(static_cast<std::size_t>(distinct_keys), kNever);
   next_.resize(keys_.size());
-  for (std::size_t i = keys_.size(); i-- > 0;) {
-    if (i >= kAhead) __builtin_prefetch(seen.data() + keys_[i - kAhead]);
-    const KeyId key = keys_[i];
-    if (key >= seen.size()) [[unlikely]] seen.resize(std::size_t{key} + 1, kNever);
-    next_[i] = seen[key];
-    seen[key] = static_cast<std::uint32_t>(i);
-  }
+  // kNever is also the pass's own "unseen", so positions are copied as they are.
+  detail::backward_pass<std::uint32_t>(
+      keys_.size(), distinct_keys, [this](std::size_t i) { return keys_[i]; }, next_.data(),
+      kNever);
 }
 
 void OfflineTrace::fill(std::size_t from, std::span<Request> out) const noexcept {

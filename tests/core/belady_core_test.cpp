@@ -14,6 +14,7 @@
 #include "purecache/core/belady_core.hpp"
 #include "purecache/error.hpp"
 #include "support/core_printers.hpp"
+#include "support/naive_next_accesses.hpp"
 
 namespace {
 
@@ -30,18 +31,9 @@ struct Step {
   int weight = 1;
 };
 
-/// Where each step's key comes next in `steps`, kNever if it does not: the naive forward scan.
+/// Where each step's key comes next in `steps`, kNever if it does not.
 std::vector<std::uint64_t> next_accesses(const std::vector<Step>& steps) {
-  std::vector<std::uint64_t> next(steps.size(), kNever);
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    for (std::size_t j = i + 1; j < steps.size(); ++j) {
-      if (steps[j].key == steps[i].key) {
-        next[i] = j;
-        break;
-      }
-    }
-  }
-  return next;
+  return purecache::test::naive_next_accesses(steps, [](const Step& s) { return s.key; }, kNever);
 }
 
 /// Replays `steps` as a simulator does (get, and set on a miss), returning for each step
@@ -301,14 +293,9 @@ TEST_CASE("Belady agrees with a naive model on random gets, sets and erases", "[
           const int value = static_cast<int>(random() % 12);  // also the weight, 0 allowed
           ops.push_back({roll < 6 ? OpKind::get : roll < 9 ? OpKind::set : OpKind::erase, key, value});
         }
-        std::vector<std::uint64_t> next(ops.size(), kNever);
+        std::vector<std::uint64_t> next =
+            purecache::test::naive_next_accesses(ops, [](const Op& o) { return o.key; }, kNever);
         for (std::size_t i = 0; i < ops.size(); ++i) {
-          for (std::size_t j = i + 1; j < ops.size(); ++j) {
-            if (ops[j].key == ops[i].key) {
-              next[i] = j;
-              break;
-            }
-          }
           if (next[i] == kNever && distinct_never) next[i] = ops.size() + i;
         }
         Core core = by_weight ? weighted(limit) : Core(CoreConfig{.capacity = limit});
@@ -353,15 +340,8 @@ TEST_CASE("Belady counts alike in count mode and in weight mode with unit weight
         const auto key = static_cast<int>(random() % 40);
         ops.push_back({roll < 16 ? OpKind::get : roll < 19 ? OpKind::set : OpKind::erase, key, 1});
       }
-      std::vector<std::uint64_t> next(ops.size(), kNever);
-      for (std::size_t i = 0; i < ops.size(); ++i) {
-        for (std::size_t j = i + 1; j < ops.size(); ++j) {
-          if (ops[j].key == ops[i].key) {
-            next[i] = j;
-            break;
-          }
-        }
-      }
+      const std::vector<std::uint64_t> next =
+          purecache::test::naive_next_accesses(ops, [](const Op& o) { return o.key; }, kNever);
       Core counted(CoreConfig{.capacity = limit});
       Core weighed = weighted(limit);
       for (std::size_t i = 0; i < ops.size(); ++i) {

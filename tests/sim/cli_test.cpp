@@ -90,9 +90,15 @@ TEST_CASE("golden: a b a c b a d a through each policy in every format", "[sim][
         } else if (engine == "fast") {
           CHECK(r["key_type"] == "interned");
           CHECK(r["memory"]["scope"] == "simulator");
-          // An entry number per interned key, in one index (ARC's and S3-FIFO's ghosts too).
-          CHECK(r["memory"]["index_bytes"] == 4 * 4);
-          CHECK(r["memory"]["simulator_bytes"] > r["memory"]["index_bytes"]);
+          if (row.offline) {
+            // Belady counting entries knows a cached key by its next access: no key index.
+            CHECK(r["memory"]["index_bytes"] == 0);
+            CHECK(r["memory"]["simulator_bytes"] > 0);
+          } else {
+            // An entry number per interned key, in one index (ARC's and S3-FIFO's ghosts too).
+            CHECK(r["memory"]["index_bytes"] == 4 * 4);
+            CHECK(r["memory"]["simulator_bytes"] > r["memory"]["index_bytes"]);
+          }
           CHECK(r["lock_hold_ns"].is_null());
         } else {
           // a, b, c, d are names, not numbers, except in oracleGeneral, whose ids are numbers.

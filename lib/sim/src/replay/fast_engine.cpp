@@ -13,6 +13,7 @@
 #include "purecache/core/belady_core.hpp"
 #include "purecache/core/eviction_core.hpp"
 #include "purecache/error.hpp"
+#include "purecache/sim/belady_count_core.hpp"
 #include "purecache/sim/dense_id_hash.hpp"
 #include "purecache/sim/trace/next_access.hpp"
 #include "purecache/sim/trace/offline_trace.hpp"
@@ -31,11 +32,16 @@ using ReplayValue = std::uint32_t;  // the object size: all a simulated cache ne
 constexpr std::size_t kPrefetchDistance = kFastReadAhead;
 static_assert(LoadedTrace::kReadAhead >= kFastReadAhead, "a loaded trace pads for the prefetch");
 
-/// The core of a replay: bounded by entries, or with max_weight by the requests' sizes.
+/// The core of a replay: bounded by entries, or with max_weight by the requests' sizes; a
+/// positioned core also gets the number of positions in the trace.
 template <class Core>
-Core make_core(const CoreConfig& config) {
-  if (config.max_weight == 0) return Core(config);
-  return Core(config, [](KeyId, ReplayValue size) -> std::uint64_t { return size; });
+Core make_core(const CoreConfig& config, std::uint64_t positions) {
+  if constexpr (PositionedCore<Core>) {
+    return Core(config, positions);
+  } else {
+    if (config.max_weight == 0) return Core(config);
+    return Core(config, [](KeyId, ReplayValue size) -> std::uint64_t { return size; });
+  }
 }
 
 /// A batch of requests as whole Requests.
@@ -71,7 +77,7 @@ class FastRunOf final : public FastRun {
   FastRunOf(const ReplayConfig& config, TraceTraits traits,
             NextAccessView next_access)
       : config_(config),
-        core_(make_core<Core>(config.core)),
+        core_(make_core<Core>(config.core, next_access.size())),
         next_access_(next_access),
         clock_(traits.timestamps, traits.ttls, config),
         purges_(ExpiringCore<Core> && config.core.capacity == 0, config.core.ttl),
@@ -105,7 +111,7 @@ class FastRunOf final : public FastRun {
 
   void consume(const OfflineTrace& trace, std::size_t from, std::size_t n) override {
     assert(!windows_ && "a timeline cuts Requests; offline_replay fills them for it");
-    if constexpr (OfflineCore<Core>) {
+    if constexpr (OfflineCore<Core> || PositionedCore<Core>) {
       const auto sizes = trace.sizes();
       const auto ops = trace.ops();
       run(OfflineColumns{.keys = trace.keys().data() + from,
@@ -166,7 +172,11 @@ class FastRunOf final : public FastRun {
           if (purges_.due(now)) (void)core_.purge(now);
         }
       }
-      if constexpr (OfflineCore<Core>) core_.set_next_access(next_access_[index - 1]);
+      if constexpr (PositionedCore<Core>) {
+        core_.at_request(index - 1, next_access_[index - 1]);
+      } else if constexpr (OfflineCore<Core>) {
+        core_.set_next_access(next_access_[index - 1]);
+      }
       const Op op = batch.op(i);
       const std::uint32_t size = batch.size(i);
       count_request(r, op, size);
@@ -272,6 +282,10 @@ std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits t
     throw ConfigError("policy " + purecache::detail::quoted(to_string(config.policy)) +
                       " needs each request's next access, known only once the whole trace is in "
                       "memory; a streamed replay cannot run it");
+  }
+  // Counting entries, Belady needs no key lookups: a cached key is known by its next access.
+  if (config.policy == BackendKind::belady && config.core.max_weight == 0) {
+    return std::make_unique<FastRunOf<BeladyCountCore>>(config, traits, next_access);
   }
   // Trace keys arrive interned as 0, 1, 2, ...: the cores index them by array, not by hash.
   return with_core_type<KeyId, ReplayValue, DenseIdHash>(

@@ -18,6 +18,8 @@ class NextAccessView {
   NextAccessView(std::span<const std::uint32_t> narrow) noexcept : narrow_(narrow) {}  // NOLINT
 
   [[nodiscard]] bool empty() const noexcept { return wide_.empty() && narrow_.empty(); }
+  /// Requests covered: the whole trace's.
+  [[nodiscard]] std::size_t size() const noexcept { return wide_.size() + narrow_.size(); }
   /// The next access of request `position` (from 0), kNoNextAccess for never.
   [[nodiscard]] std::uint64_t operator[](std::size_t position) const noexcept {
     if (narrow_.empty()) return wide_[position];

@@ -10,6 +10,7 @@
 #include "purecache/core/core_config.hpp"
 #include "purecache/core/core_stats.hpp"
 #include "purecache/core/time.hpp"
+#include "purecache/detail/config_checks.hpp"
 #include "purecache/detail/policy_parameters.hpp"
 #include "purecache/error.hpp"
 #include "purecache/sim/detail/position_set.hpp"
@@ -107,9 +108,7 @@ class BeladyCountCore {
           "max_weight", std::to_string(config.max_weight),
           "must be 0: this Belady counts entries (BeladyCore weighs them)");
     }
-    if (config.capacity == 0)
-      purecache::detail::throw_config_error("capacity", "0", "must be >= 1");
-    return config.capacity;
+    return purecache::detail::checked_capacity(config);
   }
 
   /// The announced key stays cached until its next access.

@@ -113,6 +113,35 @@ TEST_CASE("an offline trace stops at its memory limit, its request limit and a s
   }
 }
 
+TEST_CASE("Belady stopped before its first request replays nothing and says it is incomplete",
+          "[sim][belady][offline]") {
+  // The stop comes before any request is read, so no request has a next access: that is an
+  // empty replay cut short, not a replay that lacks the future (a streamed one).
+  test::TempFolder folder;
+  const std::string path = folder.file("mixed.csv");
+  test::write_text(path, mixed_trace());
+  const std::atomic<int> stop{15};
+  for (const std::uint64_t max_weight : {0U, 60U}) {
+    INFO("max weight " << max_weight);
+    ReplayConfig config{.policy = BackendKind::belady,
+                        .engine = ReplayEngine::fast,
+                        .core = {.capacity = max_weight == 0 ? 7U : 0U, .max_weight = max_weight},
+                        .stop_signal = &stop};
+    TraceReader reader(path);
+    const ReplayResult single = replay(reader, config);
+    CHECK_FALSE(single.complete);
+    CHECK(single.requests == 0);
+    CHECK(reader.requests_read() == 0);
+    TraceReader again(path);
+    const std::optional<LoadedTrace> loaded = LoadedTrace::load(again, std::size_t{1} << 30, &stop);
+    REQUIRE(loaded);
+    REQUIRE(loaded->requests().empty());
+    const ReplayResult swept = replay(*loaded, config);
+    CHECK_FALSE(swept.complete);
+    CHECK(swept.requests == 0);
+  }
+}
+
 TEST_CASE("Belady counts alike replayed from an offline trace and from a loaded one",
           "[sim][belady][offline]") {
   // The single replay reads an OfflineTrace; replay(LoadedTrace) is the sweep's path, with the

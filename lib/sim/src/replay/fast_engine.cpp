@@ -278,7 +278,7 @@ ReplayResult replay_offline(TraceReader& reader, const ReplayConfig& config) {
 
 std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config, TraceTraits traits,
                                        NextAccessView next_access) {
-  if (info(config.policy).offline && next_access.empty()) {
+  if (info(config.policy).offline && !next_access.known()) {
     throw ConfigError("policy " + purecache::detail::quoted(to_string(config.policy)) +
                       " needs each request's next access, known only once the whole trace is in "
                       "memory; a streamed replay cannot run it");

@@ -40,8 +40,9 @@ class FastRun {
 
 /// A run of config.policy over config.core; the engine and key type are fast and interned.
 /// `next_access` holds, for every request the run will consume, the position of its key's next
-/// request (next_access_positions, or an OfflineTrace's); only an offline policy reads it, and for one it must cover
-/// the whole trace and outlive the run: without it make_fast_run throws ConfigError.
+/// request (next_access_positions, or an OfflineTrace's); only an offline policy reads it, and
+/// for one it must cover the whole trace (none for a trace stopped before its first request) and
+/// outlive the run: without it (a streamed replay) make_fast_run throws ConfigError.
 [[nodiscard]] std::unique_ptr<FastRun> make_fast_run(const ReplayConfig& config,
                                                      TraceTraits traits,
                                                      NextAccessView next_access = {});

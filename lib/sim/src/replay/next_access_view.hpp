@@ -13,11 +13,16 @@ namespace purecache::sim::detail {
 
 class NextAccessView {
  public:
+  /// No next accesses known: a streamed replay's.
   NextAccessView() = default;
-  NextAccessView(std::span<const std::uint64_t> wide) noexcept : wide_(wide) {}  // NOLINT
-  NextAccessView(std::span<const std::uint32_t> narrow) noexcept : narrow_(narrow) {}  // NOLINT
+  /// A whole trace's next accesses; an empty trace (one stopped before its first request) has
+  /// none, and that is still knowing them.
+  NextAccessView(std::span<const std::uint64_t> wide) noexcept  // NOLINT
+      : wide_(wide), known_(true) {}
+  NextAccessView(std::span<const std::uint32_t> narrow) noexcept  // NOLINT
+      : narrow_(narrow), known_(true) {}
 
-  [[nodiscard]] bool empty() const noexcept { return wide_.empty() && narrow_.empty(); }
+  [[nodiscard]] bool known() const noexcept { return known_; }
   /// Requests covered: the whole trace's.
   [[nodiscard]] std::size_t size() const noexcept { return wide_.size() + narrow_.size(); }
   /// The next access of request `position` (from 0), kNoNextAccess for never.
@@ -30,6 +35,7 @@ class NextAccessView {
  private:
   std::span<const std::uint64_t> wide_;
   std::span<const std::uint32_t> narrow_;
+  bool known_ = false;  // built from a trace's positions, however few
 };
 
 }  // namespace purecache::sim::detail
